@@ -1,0 +1,529 @@
+//! The grader: rubric + plan text → which factors the plan raises (with the
+//! words that matched and the rule that matched them), judgement, evidence,
+//! band, level, mark and feedback. Pure: no I/O, no clock.
+
+pub mod bands;
+mod feedback;
+pub mod phrase;
+pub mod result;
+
+pub use result::{Balance, FactorResult, GradeResult, JudgementResult, Match, Rule};
+
+use crate::model::{Rubric, Side};
+use crate::text::{Expander, Term, TokenKind, dictionary::is_english_word, tokenize};
+use phrase::{Hit, Phrase, PlanTerm, find};
+use regex::{Regex, RegexBuilder};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// How many extra words may stand between a phrase's words in a plan.
+const PHRASE_SLACK: usize = 3;
+
+/// Built-in wordings that signal a judgement. Rubrics add their own.
+pub const JUDGEMENT_CUES: &[&str] = &[
+    "to a large extent",
+    "to a great extent",
+    "to a significant extent",
+    "to some extent",
+    "to a limited extent",
+    "to a lesser extent",
+    "to an extent",
+    "to a certain extent",
+    "largely",
+    "mainly",
+    "primarily",
+    "overall",
+    "in conclusion",
+    "to conclude",
+    "ultimately",
+    "on balance",
+    "most important",
+    "most significant",
+    "most influential",
+    "main reason",
+    "main factor",
+    "main cause",
+    "key reason",
+    "key factor",
+    "more important than",
+    "more significant than",
+    "less important than",
+    "outweighed",
+    "outweighs",
+    "I argue",
+    "I would argue",
+    "I will argue",
+    "I agree",
+    "I disagree",
+    "this essay argues",
+    "my judgement",
+    "the decisive factor",
+    "cannot be fully",
+    "cannot be put down to",
+    "cannot be attributed",
+    "not solely",
+    "not the only",
+    "only partly",
+    "partly valid",
+    "largely valid",
+    "the view is valid",
+    "overstated",
+    "exaggerated",
+];
+
+/// Word lengths at which one and two typing errors are forgiven.
+const ONE_EDIT_FROM: usize = 5;
+const TWO_EDITS_FROM: usize = 8;
+
+fn allowed_edits(len: usize) -> usize {
+    if len >= TWO_EDITS_FROM {
+        2
+    } else if len >= ONE_EDIT_FROM {
+        1
+    } else {
+        0
+    }
+}
+
+/// A typo-matchable rubric word.
+#[derive(Debug, Clone)]
+struct VocabWord {
+    base: String,
+    stem: String,
+    first: char,
+    len: usize,
+}
+
+#[derive(Debug)]
+struct CompiledFactor {
+    phrases: Vec<Phrase>,
+    patterns: Vec<(String, Regex)>,
+    exclude: Vec<Phrase>,
+    evidence: Vec<Phrase>,
+}
+
+/// A rubric compiled for grading. Build once, grade many plans (it is `Sync`,
+/// so a class can be marked on several threads).
+#[derive(Debug)]
+pub struct Grader {
+    rubric: Rubric,
+    expander: Expander,
+    factors: Vec<CompiledFactor>,
+    cues: Vec<Phrase>,
+    vocab: Vec<VocabWord>,
+}
+
+/// A rubric pattern failed to compile. Rubrics loaded through
+/// [`crate::model::parse_rubric`] have been checked already.
+#[derive(Debug, thiserror::Error)]
+#[error("factor `{factor}` pattern `{pattern}` is not a valid regex: {source}")]
+pub struct PatternError {
+    pub factor: String,
+    pub pattern: String,
+    #[source]
+    pub source: regex::Error,
+}
+
+impl Grader {
+    pub fn new(rubric: Rubric) -> Result<Grader, PatternError> {
+        let expander = Expander::new(
+            rubric
+                .abbreviations
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+            rubric.shorthand,
+        );
+        let mut vocab: Vec<VocabWord> = Vec::new();
+        let mut vocab_index: HashMap<String, usize> = HashMap::new();
+        let mut register = |p: &mut Phrase| {
+            for w in &mut p.words {
+                let len = w.base.chars().count();
+                if w.number || len < ONE_EDIT_FROM {
+                    continue;
+                }
+                let idx = *vocab_index.entry(w.base.clone()).or_insert_with(|| {
+                    vocab.push(VocabWord {
+                        base: w.base.clone(),
+                        stem: w.stem.clone(),
+                        first: w.base.chars().next().unwrap_or(' '),
+                        len,
+                    });
+                    vocab.len() - 1
+                });
+                w.vocab = Some(idx);
+            }
+        };
+        let mut factors = Vec::with_capacity(rubric.factors.len());
+        for f in &rubric.factors {
+            let mut phrases: Vec<Phrase> = f
+                .phrases
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| Phrase::compile(p, &expander, false))
+                .filter(|p| !p.words.is_empty())
+                .collect();
+            let mut evidence: Vec<Phrase> = f
+                .evidence
+                .iter()
+                .map(|p| Phrase::compile(p, &expander, false))
+                .filter(|p| !p.words.is_empty())
+                .collect();
+            phrases.iter_mut().for_each(&mut register);
+            evidence.iter_mut().for_each(&mut register);
+            let exclude = f
+                .exclude
+                .iter()
+                .map(|p| Phrase::compile(p, &expander, true))
+                .filter(|p| !p.words.is_empty())
+                .collect();
+            let patterns = f
+                .patterns
+                .iter()
+                .map(|p| {
+                    RegexBuilder::new(p)
+                        .case_insensitive(true)
+                        .size_limit(1 << 20)
+                        .build()
+                        .map(|r| (p.clone(), r))
+                        .map_err(|source| PatternError {
+                            factor: f.id.clone(),
+                            pattern: p.clone(),
+                            source,
+                        })
+                })
+                .collect::<Result<_, _>>()?;
+            factors.push(CompiledFactor {
+                phrases,
+                patterns,
+                exclude,
+                evidence,
+            });
+        }
+        let cues = JUDGEMENT_CUES
+            .iter()
+            .copied()
+            .chain(rubric.judgement.phrases.iter().map(String::as_str))
+            .map(|c| Phrase::compile(c, &expander, true))
+            .filter(|p| !p.words.is_empty())
+            .collect();
+        Ok(Grader {
+            rubric,
+            expander,
+            factors,
+            cues,
+            vocab,
+        })
+    }
+
+    pub fn rubric(&self) -> &Rubric {
+        &self.rubric
+    }
+
+    /// Which vocabulary words a plan word could be a typo of. Only words that
+    /// are not themselves English words are considered, so "stain" never
+    /// becomes "Stalin".
+    fn typo_targets(&self, t: &Term) -> Vec<usize> {
+        let len = t.base.chars().count();
+        if t.expanded
+            || t.kind != TokenKind::Word
+            || len < ONE_EDIT_FROM
+            || is_english_word(&t.base)
+        {
+            return Vec::new();
+        }
+        let first = t.base.chars().next().unwrap_or(' ');
+        let stem_len = t.stem.chars().count();
+        self.vocab
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                if v.first != first || v.base == t.base {
+                    return false;
+                }
+                let allowed = allowed_edits(len.min(v.len));
+                if len.abs_diff(v.len) <= allowed
+                    && strsim::osa_distance(&t.base, &v.base) <= allowed
+                {
+                    return true;
+                }
+                let vstem_len = v.stem.chars().count();
+                let allowed = allowed_edits(stem_len.min(vstem_len));
+                allowed > 0
+                    && stem_len.abs_diff(vstem_len) <= allowed
+                    && strsim::osa_distance(&t.stem, &v.stem) <= allowed
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Grades one plan.
+    pub fn grade(&self, id: &str, text: &str) -> GradeResult {
+        let terms = self.expander.expand(&tokenize(text));
+        let plan: Vec<PlanTerm> = terms
+            .into_iter()
+            .map(|term| {
+                let fuzzy = self.typo_targets(&term);
+                PlanTerm { term, fuzzy }
+            })
+            .collect();
+        let segments = segment_ranges(&plan);
+        let pattern_texts = if self.factors.iter().any(|f| !f.patterns.is_empty()) {
+            segments
+                .iter()
+                .map(|r| SegmentText::new(&plan, r.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+
+        let mut factor_results = Vec::with_capacity(self.factors.len());
+        for (f, cf) in self.rubric.factors.iter().zip(&self.factors) {
+            let mut matches: Vec<Match> = Vec::new();
+            let mut hit_segments: Vec<usize> = Vec::new();
+            for (s, range) in segments.iter().enumerate() {
+                let blocked: Vec<Range<usize>> = cf
+                    .exclude
+                    .iter()
+                    .filter_map(|e| find(e, &plan, range.clone(), &[], 1))
+                    .map(|h| h.first..h.last + 1)
+                    .collect();
+                let before = matches.len();
+                for p in &cf.phrases {
+                    if let Some(hit) = find(p, &plan, range.clone(), &blocked, PHRASE_SLACK) {
+                        matches.push(self.to_match(text, &plan, &hit, &p.text));
+                    }
+                }
+                if let Some(st) = pattern_texts.get(s) {
+                    for (source, re) in &cf.patterns {
+                        for m in re.find_iter(&st.text) {
+                            let Some((first, last)) = st.terms_in(m.range()) else {
+                                continue;
+                            };
+                            if blocked.iter().any(|b| b.start <= last && first < b.end) {
+                                continue;
+                            }
+                            let span = plan[first].term.span.start..plan[last].term.span.end;
+                            matches.push(Match {
+                                start: span.start,
+                                end: span.end,
+                                text: text[span].to_string(),
+                                rule: Rule::Pattern,
+                                source: source.clone(),
+                            });
+                        }
+                    }
+                }
+                if matches.len() > before {
+                    hit_segments.push(s);
+                }
+            }
+            dedupe(&mut matches);
+            let covered = !matches.is_empty();
+            let mut evidence = Vec::new();
+            let mut evidence_matches = Vec::new();
+            if covered {
+                for e in &cf.evidence {
+                    let found = hit_segments
+                        .iter()
+                        .find_map(|&s| find(e, &plan, segments[s].clone(), &[], PHRASE_SLACK));
+                    if let Some(hit) = found {
+                        evidence.push(e.text.clone());
+                        evidence_matches.push(self.to_match(text, &plan, &hit, &e.text));
+                    }
+                }
+            }
+            factor_results.push(FactorResult {
+                id: f.id.clone(),
+                label: f.label.clone(),
+                side: f.side,
+                weight: f.weight,
+                covered,
+                evidence,
+                matches,
+                evidence_matches,
+                hint: f.hint.clone(),
+            });
+        }
+
+        let judgement = self.find_judgement(text, &plan, &segments);
+        let total_weight: f64 = self.rubric.factors.iter().map(|f| f.weight).sum();
+        let covered_weight: f64 = factor_results
+            .iter()
+            .filter(|f| f.covered)
+            .map(|f| f.weight)
+            .sum();
+        let coverage = if total_weight > 0.0 {
+            ((covered_weight / total_weight) * 10_000.0).round() / 10_000.0
+        } else {
+            0.0
+        };
+        let mut balance = Balance::default();
+        for f in factor_results.iter().filter(|f| f.covered) {
+            match f.side {
+                Side::For => balance.for_ += 1,
+                Side::Against => balance.against += 1,
+                Side::Neutral => balance.neutral += 1,
+            }
+        }
+        let covered = factor_results.iter().filter(|f| f.covered).count() as u32;
+        let evidenced = factor_results
+            .iter()
+            .filter(|f| f.covered && !f.evidence.is_empty())
+            .count() as u32;
+        let tally = bands::Tally {
+            factors: covered,
+            coverage,
+            for_: balance.for_,
+            against: balance.against,
+            judgement: judgement.found,
+            evidenced,
+        };
+        let words = plan.iter().filter(|p| !p.term.expanded).count();
+        let band = if words == 0 {
+            None
+        } else {
+            bands::select(&self.rubric.bands, &tally)
+        };
+        let (level, mark) = match band {
+            Some(i) => (
+                self.rubric.bands[i].level,
+                bands::mark_in_band(&self.rubric.bands, i, coverage),
+            ),
+            None => (0, 0),
+        };
+        let feedback = feedback::lines(&self.rubric, &factor_results, &tally, band, words == 0);
+        GradeResult {
+            id: id.to_string(),
+            rubric: self.rubric.id.clone(),
+            mark: mark.min(self.rubric.max_mark()),
+            max_mark: self.rubric.max_mark(),
+            level,
+            coverage,
+            judgement,
+            factors: factor_results,
+            feedback,
+            covered,
+            balance,
+            evidenced,
+            words,
+        }
+    }
+
+    fn to_match(&self, text: &str, plan: &[PlanTerm], hit: &Hit, source: &str) -> Match {
+        let start = plan[hit.first].term.span.start;
+        let end = plan[hit.last].term.span.end;
+        let expanded = plan[hit.first..=hit.last].iter().any(|p| p.term.expanded);
+        let rule = if expanded {
+            Rule::Abbreviation
+        } else if hit.fuzzy {
+            Rule::Fuzzy
+        } else if hit.verbatim {
+            Rule::Phrase
+        } else {
+            Rule::Stem
+        };
+        Match {
+            start,
+            end,
+            text: text[start..end].to_string(),
+            rule,
+            source: source.to_string(),
+        }
+    }
+
+    fn find_judgement(
+        &self,
+        text: &str,
+        plan: &[PlanTerm],
+        segments: &[Range<usize>],
+    ) -> JudgementResult {
+        for range in segments {
+            if self
+                .cues
+                .iter()
+                .any(|c| find(c, plan, range.clone(), &[], 0).is_some())
+            {
+                let start = plan[range.start].term.span.start;
+                let end = plan[range.end - 1].term.span.end;
+                return JudgementResult {
+                    found: true,
+                    text: Some(text[start..end].to_string()),
+                    start: Some(start),
+                    end: Some(end),
+                };
+            }
+        }
+        JudgementResult {
+            found: false,
+            text: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+/// Term index ranges of each segment, in order.
+fn segment_ranges(plan: &[PlanTerm]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    for i in 1..=plan.len() {
+        if i == plan.len() || plan[i].term.segment != plan[start].term.segment {
+            if i > start {
+                out.push(start..i);
+            }
+            start = i;
+        }
+    }
+    out
+}
+
+/// A segment as plain words for regex patterns: folded, abbreviations
+/// expanded, one space between words ("lenin's testament was hidden").
+struct SegmentText {
+    text: String,
+    /// (byte offset in `text`, term index) for each word.
+    starts: Vec<(usize, usize)>,
+}
+
+impl SegmentText {
+    fn new(plan: &[PlanTerm], range: Range<usize>) -> SegmentText {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(range.len());
+        for i in range {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            starts.push((text.len(), i));
+            text.push_str(&plan[i].term.base);
+            if plan[i].term.possessive {
+                text.push_str("'s");
+            }
+        }
+        SegmentText { text, starts }
+    }
+
+    /// First and last term touched by a byte range of `text`.
+    fn terms_in(&self, r: Range<usize>) -> Option<(usize, usize)> {
+        let first = self.starts.iter().rev().find(|(o, _)| *o <= r.start)?.1;
+        let last = self
+            .starts
+            .iter()
+            .rev()
+            .find(|(o, _)| *o < r.end.max(r.start + 1))?
+            .1;
+        Some((first, last.max(first)))
+    }
+}
+
+/// Sorts matches by position and drops those inside an earlier, wider one.
+fn dedupe(matches: &mut Vec<Match>) {
+    matches.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
+    for m in matches.drain(..) {
+        if kept.iter().any(|k| k.start <= m.start && m.end <= k.end) {
+            continue;
+        }
+        kept.push(m);
+    }
+    *matches = kept;
+}

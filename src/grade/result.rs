@@ -1,0 +1,108 @@
+//! What grading a plan produces. Serialised as-is, this is the JSON contract of
+//! `planmark grade --format json`: keep the key names.
+
+use crate::model::Side;
+use serde::{Deserialize, Serialize};
+
+/// Which rule made a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rule {
+    /// The phrase's words, verbatim and in order.
+    Phrase,
+    /// The phrase's words after stemming, in any order, possibly a few words apart.
+    Stem,
+    /// At least one word matched as a typo of the rubric's word.
+    Fuzzy,
+    /// The words came from expanding an abbreviation or shorthand.
+    Abbreviation,
+    /// A rubric regex pattern.
+    Pattern,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Phrase => "phrase",
+            Rule::Stem => "stem",
+            Rule::Fuzzy => "fuzzy",
+            Rule::Abbreviation => "abbreviation",
+            Rule::Pattern => "pattern",
+        }
+    }
+}
+
+/// A stretch of the student's original text that matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Match {
+    /// Byte offsets into the plan text.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub rule: Rule,
+    /// The rubric phrase or pattern that matched.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorResult {
+    pub id: String,
+    pub label: String,
+    pub side: Side,
+    pub weight: f64,
+    pub covered: bool,
+    /// The rubric's evidence items found next to this factor.
+    pub evidence: Vec<String>,
+    pub matches: Vec<Match>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence_matches: Vec<Match>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JudgementResult {
+    pub found: bool,
+    /// The sentence or bullet holding the judgement.
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
+}
+
+/// Covered factors per side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Balance {
+    #[serde(rename = "for")]
+    pub for_: u32,
+    pub against: u32,
+    pub neutral: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeResult {
+    /// The plan's id (file name, CSV id, or "stdin").
+    pub id: String,
+    pub rubric: String,
+    pub mark: u32,
+    pub max_mark: u32,
+    pub level: u32,
+    /// Covered factor weight / total factor weight, 0 to 1.
+    pub coverage: f64,
+    pub judgement: JudgementResult,
+    pub factors: Vec<FactorResult>,
+    pub feedback: Vec<String>,
+    pub covered: u32,
+    pub balance: Balance,
+    /// Covered factors that also show evidence.
+    pub evidenced: u32,
+    pub words: usize,
+}
+
+impl GradeResult {
+    pub fn factor(&self, id: &str) -> Option<&FactorResult> {
+        self.factors.iter().find(|f| f.id == id)
+    }
+}

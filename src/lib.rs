@@ -1,0 +1,12 @@
+//! planmark: practise and mark A-level history essay plans.
+//!
+//! The library is the engine; it never prints. A plan travels
+//! [`text`] (tokens with spans) → [`grade`] (a [`grade::GradeResult`]) → the CLI.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod grade;
+pub mod model;
+pub mod text;
+
+pub use grade::{GradeResult, Grader};
+pub use model::{Deck, Rubric};

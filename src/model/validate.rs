@@ -1,0 +1,269 @@
+//! Checks a parsed rubric or deck for mistakes serde cannot see: regexes that
+//! do not compile, bands above `max-mark`, factors with nothing to match.
+
+use super::deck::Deck;
+use super::diag::Diagnostic;
+use super::load::{Locator, Seg};
+use super::rubric::Rubric;
+use std::collections::HashSet;
+
+/// Errors in a rubric (each with a span when the source is TOML).
+pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if r.id.trim().is_empty() {
+        out.push(
+            Diagnostic::error("the rubric `id` is empty")
+                .at(loc.span(&[Seg::Key("id")]))
+                .help("give the rubric a short id such as `stalin-trotsky`"),
+        );
+    }
+    if r.factors.is_empty() {
+        out.push(
+            Diagnostic::error("the rubric has no factors")
+                .help("add at least one [[factor]] table with `id`, `label` and `phrases = [...]`"),
+        );
+    }
+    if r.bands.is_empty() && r.max_mark.is_none() {
+        out.push(
+            Diagnostic::error("the rubric has neither `max-mark` nor any [[band]]")
+                .help("add `max-mark = 25` and [[band]] tables with `level` and `marks`"),
+        );
+    }
+
+    let mut seen = HashSet::new();
+    for (i, f) in r.factors.iter().enumerate() {
+        let at = |key: &'static str| loc.span(&[Seg::Key("factor"), Seg::Index(i), Seg::Key(key)]);
+        if f.id.trim().is_empty() {
+            out.push(Diagnostic::error("a factor has an empty `id`").at(at("id")));
+        } else if !seen.insert(f.id.as_str()) {
+            out.push(
+                Diagnostic::error(format!("factor id `{}` is used twice", f.id))
+                    .at(at("id"))
+                    .label("duplicate id")
+                    .help("every factor needs its own id; rename one of them"),
+            );
+        }
+        if f.phrases.iter().all(|p| p.trim().is_empty()) && f.patterns.is_empty() {
+            out.push(
+                Diagnostic::error(format!(
+                    "factor `{}` has no phrase or pattern to match",
+                    f.id
+                ))
+                .at(loc.span(&[Seg::Key("factor"), Seg::Index(i)]))
+                .label("nothing here can match a plan")
+                .help(format!(
+                    "add `phrases = [\"{}\"]` (and aliases students use) or `patterns = ['...']`",
+                    f.label
+                )),
+            );
+        }
+        if !(f.weight.is_finite() && f.weight > 0.0) {
+            out.push(
+                Diagnostic::error(format!(
+                    "factor `{}` has weight {}, which is not above 0",
+                    f.id, f.weight
+                ))
+                .at(at("weight"))
+                .help("use a positive weight such as 1.0 (the default) or 2.0"),
+            );
+        }
+        for (key, list) in [
+            ("phrases", &f.phrases),
+            ("exclude", &f.exclude),
+            ("evidence", &f.evidence),
+        ] {
+            for (j, item) in list.iter().enumerate() {
+                if item.trim().is_empty() || crate::text::tokenize(item).is_empty() {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "factor `{}` has an empty entry in `{key}`",
+                            f.id
+                        ))
+                        .at(loc.span(&[
+                            Seg::Key("factor"),
+                            Seg::Index(i),
+                            Seg::Key(key),
+                            Seg::Index(j),
+                        ]))
+                        .help("remove it, or write the words it should match"),
+                    );
+                }
+            }
+        }
+        for (j, pattern) in f.patterns.iter().enumerate() {
+            if let Some(d) = regex_error(pattern) {
+                let span = loc.span(&[
+                    Seg::Key("factor"),
+                    Seg::Index(i),
+                    Seg::Key("patterns"),
+                    Seg::Index(j),
+                ]);
+                let span = match (span, d.0) {
+                    // Point inside the string literal when we know where.
+                    (Some(s), Some(inner)) if s.len() >= 2 => {
+                        let start = (s.start + 1 + inner.start).min(s.end - 1);
+                        let end = (s.start + 1 + inner.end).clamp(start + 1, s.end);
+                        Some(start..end)
+                    }
+                    (s, _) => s,
+                };
+                out.push(
+                    Diagnostic::error(format!(
+                        "pattern {} of factor `{}` is not a valid regex: {}",
+                        j + 1,
+                        f.id,
+                        d.1
+                    ))
+                    .at(span)
+                    .label(d.1.clone())
+                    .help(d.2),
+                );
+            }
+        }
+    }
+
+    let max = r.max_mark();
+    for (i, b) in r.bands.iter().enumerate() {
+        let at = |key: &'static str| loc.span(&[Seg::Key("band"), Seg::Index(i), Seg::Key(key)]);
+        let [lo, hi] = b.marks;
+        if lo > hi {
+            out.push(
+                Diagnostic::error(format!(
+                    "band level {} has marks [{lo}, {hi}]: the lower mark is above the upper",
+                    b.level
+                ))
+                .at(at("marks"))
+                .help(format!("write `marks = [{hi}, {lo}]`")),
+            );
+        }
+        if let Some(m) = r.max_mark
+            && hi > m
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "band level {} goes up to {hi} marks, above `max-mark = {m}`",
+                    b.level
+                ))
+                .at(at("marks"))
+                .label(format!("{hi} > {max}"))
+                .help(format!(
+                    "lower the band's marks to at most {m}, or raise `max-mark`"
+                )),
+            );
+        }
+        if let Some(c) = b.min_coverage
+            && !(0.0..=1.0).contains(&c)
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "band level {} has `min-coverage = {c}`, outside 0 to 1",
+                    b.level
+                ))
+                .at(at("min-coverage"))
+                .help("coverage is the covered share of the factor weight: use e.g. 0.6 for 60%"),
+            );
+        }
+    }
+    for (key, value) in &r.abbreviations {
+        if key.trim().is_empty() || value.trim().is_empty() || crate::text::tokenize(key).is_empty()
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "abbreviation `{key}` = `{value}` is empty or has no letters"
+                ))
+                .at(loc.span(&[Seg::Key("abbreviations"), Seg::Key(key)]))
+                .help("write e.g. `SIOC = \"socialism in one country\"`"),
+            );
+        }
+    }
+    out
+}
+
+/// Why a pattern does not compile: (span inside the pattern, what, how to fix).
+fn regex_error(pattern: &str) -> Option<(Option<std::ops::Range<usize>>, String, String)> {
+    let err = regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+        .err()?;
+    let mut help =
+        String::from("patterns use the Rust `regex` syntax; escape literal brackets as `\\(`");
+    if ["(?=", "(?!", "(?<=", "(?<!"]
+        .iter()
+        .any(|l| pattern.contains(l))
+    {
+        help = "look-around (`(?=`, `(?!`, `(?<=`, `(?<!`) is not supported by the `regex` crate; \
+                match the wording directly, and list wordings that must not count in `exclude`"
+            .into();
+    } else if (1..=9).any(|n| pattern.contains(&format!("\\{n}"))) {
+        help = "back-references (`\\1`) are not supported by the `regex` crate; spell the repeated wording out".into();
+    }
+    let (span, what) = match regex_syntax::ast::parse::Parser::new().parse(pattern) {
+        Err(e) => (
+            Some(e.span().start.offset..e.span().end.offset.max(e.span().start.offset + 1)),
+            e.kind().to_string(),
+        ),
+        Ok(_) => (
+            None,
+            err.to_string()
+                .lines()
+                .last()
+                .unwrap_or("invalid")
+                .trim()
+                .to_string(),
+        ),
+    };
+    Some((span, what, help))
+}
+
+/// Errors in a deck.
+pub fn deck_errors(d: &Deck, loc: &Locator) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, c) in d.cards.iter().enumerate() {
+        if !seen.insert(c.id.as_str()) {
+            out.push(
+                Diagnostic::error(format!(
+                    "card id `{}` is used twice in deck `{}`",
+                    c.id, d.id
+                ))
+                .at(loc.span(&[Seg::Key("card"), Seg::Index(i), Seg::Key("id")]))
+                .help("give each card its own id"),
+            );
+        }
+        if c.id.contains('/') || c.id.trim().is_empty() {
+            out.push(
+                Diagnostic::error(format!(
+                    "card id `{}` must be non-empty and contain no `/`",
+                    c.id
+                ))
+                .at(loc.span(&[Seg::Key("card"), Seg::Index(i), Seg::Key("id")])),
+            );
+        }
+    }
+    if d.id.contains('/') || d.id.trim().is_empty() {
+        out.push(
+            Diagnostic::error(format!(
+                "deck id `{}` must be non-empty and contain no `/`",
+                d.id
+            ))
+            .at(loc.span(&[Seg::Key("id")])),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regex_errors_point_inside_the_pattern() {
+        let (span, what, _) = regex_error("testament (hidden").unwrap();
+        assert_eq!(span, Some(10..11));
+        assert!(what.contains("unclosed"), "{what}");
+        let (_, _, help) = regex_error("(?<!not )published)").unwrap();
+        assert!(help.contains("look-around"));
+        assert!(regex_error("testament\\W+hidden").is_none());
+    }
+}

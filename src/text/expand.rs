@@ -1,0 +1,196 @@
+//! Abbreviation and shorthand expansion on the token stream: "Z+K" becomes the
+//! terms "zinoviev and kamenev", each pointing back at the span of "Z+K".
+
+use super::fold::stem;
+use super::tokenize::{Term, Token, TokenKind, tokenize};
+
+/// Note-taking shorthand every student uses, expanded in every plan.
+/// Rubric abbreviations take precedence over these.
+pub const BUILTIN_SHORTHAND: &[(&str, &str)] = &[
+    ("&", "and"),
+    ("+", "and"),
+    ("w/", "with"),
+    ("w/o", "without"),
+    ("b/c", "because"),
+    ("bc", "because"),
+    ("bcos", "because"),
+    ("cos", "because"),
+    ("govt", "government"),
+    ("gov", "government"),
+    ("gvt", "government"),
+    ("rev", "revolution"),
+    ("revs", "revolutions"),
+    ("revol", "revolution"),
+    ("ppl", "people"),
+    ("econ", "economic"),
+    ("pol", "political"),
+    ("indust", "industrialisation"),
+    ("mil", "military"),
+    ("imp", "important"),
+    ("impt", "important"),
+    ("yrs", "years"),
+    ("dev", "development"),
+    ("natl", "national"),
+    ("intl", "international"),
+    ("int'l", "international"),
+    ("cttee", "committee"),
+    ("ctte", "committee"),
+    ("cmttee", "committee"),
+    ("esp", "especially"),
+    ("thru", "through"),
+    ("tho", "though"),
+    ("vs", "versus"),
+    ("1", "one"),
+    ("2", "two"),
+    ("3", "three"),
+];
+
+/// One compiled abbreviation: the token sequence to find and its expansion.
+#[derive(Debug, Clone)]
+struct Abbreviation {
+    /// Raw token texts of the key ("Z", "+", "K").
+    key: Vec<String>,
+    case_sensitive: bool,
+    expansion: Vec<Token>,
+}
+
+/// A set of abbreviations applied to plans before matching.
+#[derive(Debug, Clone, Default)]
+pub struct Expander {
+    // Longest keys first, so "w/o" wins over "w/" and "gen sec" over "sec".
+    abbreviations: Vec<Abbreviation>,
+}
+
+impl Expander {
+    /// Builds an expander from rubric abbreviations (first, highest priority)
+    /// and, if `with_builtin`, the built-in note-taking shorthand.
+    ///
+    /// Keys of one or two letters match case-sensitively ("S" is Stalin, "s" is
+    /// not); longer keys match in any case. Keys always match whole tokens.
+    pub fn new<'a>(
+        rubric: impl IntoIterator<Item = (&'a str, &'a str)>,
+        with_builtin: bool,
+    ) -> Expander {
+        let mut abbreviations = Vec::new();
+        let builtin = if with_builtin { BUILTIN_SHORTHAND } else { &[] };
+        for (priority, (key, value)) in rubric
+            .into_iter()
+            .map(|kv| (0, kv))
+            .chain(builtin.iter().map(|&(k, v)| (1, (k, v))))
+        {
+            let key_tokens: Vec<String> = tokenize(key).into_iter().map(|t| t.raw_base).collect();
+            if key_tokens.is_empty() {
+                continue;
+            }
+            let letters = key.chars().filter(|c| c.is_alphanumeric()).count();
+            abbreviations.push((
+                priority,
+                Abbreviation {
+                    key: key_tokens,
+                    case_sensitive: letters <= 2 && key.chars().any(|c| c.is_alphabetic()),
+                    expansion: tokenize(value),
+                },
+            ));
+        }
+        // Longer keys first; rubric before built-in at equal length (stable sort).
+        abbreviations.sort_by_key(|(priority, a)| (std::cmp::Reverse(a.key.len()), *priority));
+        Expander {
+            abbreviations: abbreviations.into_iter().map(|(_, a)| a).collect(),
+        }
+    }
+
+    fn key_matches(a: &Abbreviation, window: &[Token]) -> bool {
+        if window.len() < a.key.len() {
+            return false;
+        }
+        let segment = window[0].segment;
+        a.key.iter().zip(window).enumerate().all(|(i, (k, t))| {
+            // A possessive may only stand on the key's last token ("S's").
+            (!t.possessive || i + 1 == a.key.len())
+                && t.segment == segment
+                && if a.case_sensitive {
+                    &t.raw_base == k
+                } else {
+                    t.raw_base.to_lowercase() == k.to_lowercase()
+                }
+        })
+    }
+
+    /// Turns tokens into matchable terms, expanding abbreviations.
+    pub fn expand(&self, tokens: &[Token]) -> Vec<Term> {
+        let mut terms = Vec::with_capacity(tokens.len() + 8);
+        let mut i = 0;
+        'outer: while i < tokens.len() {
+            let rest = &tokens[i..];
+            for a in &self.abbreviations {
+                if !Self::key_matches(a, rest) {
+                    continue;
+                }
+                let len = a.key.len();
+                let span = rest[0].span.start..rest[len - 1].span.end;
+                let segment = rest[0].segment;
+                let possessive = rest[len - 1].possessive;
+                for (n, e) in a.expansion.iter().enumerate() {
+                    terms.push(Term {
+                        span: span.clone(),
+                        segment,
+                        base: e.base.clone(),
+                        stem: stem(&e.base),
+                        kind: e.kind,
+                        expanded: true,
+                        possessive: possessive && n + 1 == a.expansion.len(),
+                    });
+                }
+                i += len;
+                continue 'outer;
+            }
+            let t = &rest[0];
+            if t.kind != TokenKind::Symbol {
+                terms.push(Term::from_token(t));
+            }
+            i += 1;
+        }
+        terms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(abbrevs: &[(&str, &str)], text: &str) -> Vec<(String, String)> {
+        let e = Expander::new(abbrevs.iter().copied(), true);
+        e.expand(&tokenize(text))
+            .into_iter()
+            .map(|t| (t.base, text[t.span].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn multi_token_keys_expand_with_their_span() {
+        let got = expand(&[("Z+K", "Zinoviev and Kamenev")], "Z+K sided w/ S");
+        assert_eq!(got[0], ("zinoviev".into(), "Z+K".into()));
+        assert_eq!(got[2], ("kamenev".into(), "Z+K".into()));
+        assert_eq!(got[4], ("with".into(), "w/".into()));
+    }
+
+    #[test]
+    fn short_keys_are_case_sensitive_and_whole_token() {
+        let got = expand(&[("S", "Stalin")], "Lenin's s S's");
+        let bases: Vec<_> = got.iter().map(|(b, _)| b.as_str()).collect();
+        assert_eq!(bases, ["lenin", "s", "stalin"]);
+    }
+
+    #[test]
+    fn longer_keys_match_in_any_case() {
+        let got = expand(&[("gen sec", "General Secretary")], "as Gen Sec he");
+        assert_eq!(got[1].0, "general");
+        assert_eq!(got[2], ("secretary".into(), "Gen Sec".into()));
+    }
+
+    #[test]
+    fn rubric_keys_beat_builtin_shorthand() {
+        let got = expand(&[("rev", "revisionism")], "rev");
+        assert_eq!(got[0].0, "revisionism");
+    }
+}

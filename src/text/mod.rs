@@ -1,0 +1,10 @@
+//! Plan text → matchable terms with byte spans of the original: folding,
+//! stemming, segmenting and shorthand expansion. Knows nothing about rubrics.
+
+pub mod dictionary;
+pub mod expand;
+pub mod fold;
+pub mod tokenize;
+
+pub use expand::Expander;
+pub use tokenize::{Term, Token, TokenKind, tokenize};
