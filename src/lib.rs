@@ -10,3 +10,5 @@ pub mod text;
 
 pub use grade::{GradeResult, Grader};
 pub use model::{Deck, Rubric};
+pub mod error;
+pub mod library;

@@ -412,7 +412,7 @@ impl Grader {
     fn to_match(&self, text: &str, plan: &[PlanTerm], hit: &Hit, source: &str) -> Match {
         let start = plan[hit.first].term.span.start;
         let end = plan[hit.last].term.span.end;
-        let expanded = plan[hit.first..=hit.last].iter().any(|p| p.term.expanded);
+        let expanded = hit.positions.iter().any(|&p| plan[p].term.expanded);
         let rule = if expanded {
             Rule::Abbreviation
         } else if hit.fuzzy {
@@ -431,33 +431,46 @@ impl Grader {
         }
     }
 
+    /// The sentence or bullet that gives the judgement: one that opens with a
+    /// cue ("Overall, …", "To a large extent …") wins over one that merely
+    /// contains one ("… won mainly because …"); otherwise the first.
     fn find_judgement(
         &self,
         text: &str,
         plan: &[PlanTerm],
         segments: &[Range<usize>],
     ) -> JudgementResult {
+        let mut best: Option<(bool, &Range<usize>)> = None;
         for range in segments {
-            if self
+            let hit = self
                 .cues
                 .iter()
-                .any(|c| find(c, plan, range.clone(), &[], 0).is_some())
-            {
+                .filter_map(|c| find(c, plan, range.clone(), &[], 0))
+                .min_by_key(|h| h.first);
+            if let Some(h) = hit {
+                let opens = h.first <= range.start + 1;
+                if best.is_none_or(|(b, _)| opens && !b) {
+                    best = Some((opens, range));
+                }
+            }
+        }
+        match best {
+            Some((_, range)) => {
                 let start = plan[range.start].term.span.start;
                 let end = plan[range.end - 1].term.span.end;
-                return JudgementResult {
+                JudgementResult {
                     found: true,
                     text: Some(text[start..end].to_string()),
                     start: Some(start),
                     end: Some(end),
-                };
+                }
             }
-        }
-        JudgementResult {
-            found: false,
-            text: None,
-            start: None,
-            end: None,
+            None => JudgementResult {
+                found: false,
+                text: None,
+                start: None,
+                end: None,
+            },
         }
     }
 }

@@ -40,6 +40,8 @@ pub const BUILTIN_SHORTHAND: &[(&str, &str)] = &[
     ("thru", "through"),
     ("tho", "though"),
     ("vs", "versus"),
+    ("opp", "opposition"),
+    ("opps", "opponents"),
     ("1", "one"),
     ("2", "two"),
     ("3", "three"),

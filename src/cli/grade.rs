@@ -1,0 +1,218 @@
+//! `planmark grade`: one plan in detail, or many (files, a folder, a CSV
+//! export, JSON lines) as a class.
+
+use super::input::{self, Item};
+use super::render;
+use super::{Context, Format, exit};
+use clap::Args;
+use planmark::error::Error;
+use planmark::grade::{GradeResult, Grader};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Plans are read from FILEs, folders of .txt files, --csv or --jsonl; \
+    with none of these (or FILE `-`) the plan is read from standard input.\n\n\
+    Examples:\n  planmark grade --rubric stalin-trotsky plan.txt\n  \
+    planmark grade --rubric rubrics/my-question.toml plans/ --format csv > marks.csv\n  \
+    planmark grade --rubric stalin-trotsky --csv form.csv --text-column \"Your plan\" --id-column Name"
+)]
+pub struct GradeArgs {
+    /// Rubric id (see `planmark rubrics`) or path to a rubric file.
+    #[arg(long, short, value_name = "ID_OR_PATH")]
+    pub rubric: String,
+    /// Plan files or folders of .txt files; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A CSV file with one plan per row (e.g. a form export).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["files", "jsonl"])]
+    pub csv: Option<PathBuf>,
+    /// The CSV column holding the plan text [default: plan, text, answer or response].
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    pub text_column: Option<String>,
+    /// The CSV column naming the student [default: id, student, name or email; else the row].
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    pub id_column: Option<String>,
+    /// A JSON-lines file: one {"id": ..., "text": ...} object per line.
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    pub jsonl: Option<PathBuf>,
+    /// Output format. `table` shows one plan in detail, or one row per plan.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
+    let library = ctx.library();
+    let entry = library.rubric(&args.rubric)?;
+    let question = entry.item.question.clone().or_else(|| {
+        let (deck, card) = entry.item.card.as_deref()?.split_once('/')?;
+        let deck = library.deck(deck).ok()?;
+        deck.item
+            .cards
+            .iter()
+            .find(|c| c.id == card)
+            .map(|c| c.question.clone())
+    });
+    let grader = Grader::new(entry.item)?;
+
+    let single_stdin = args.files.is_empty() && args.csv.is_none() && args.jsonl.is_none();
+    let items: Box<dyn Iterator<Item = Item>> = if let Some(csv) = &args.csv {
+        input::from_csv(csv, args.text_column.as_deref(), args.id_column.as_deref())?
+    } else if let Some(jsonl) = &args.jsonl {
+        input::from_jsonl(jsonl)?
+    } else if single_stdin {
+        input::from_paths(&[PathBuf::from("-")])?
+    } else {
+        input::from_paths(&args.files)?
+    };
+    // One plan gets the detailed view (and a JSON object rather than an array).
+    let detailed = args.csv.is_none()
+        && args.jsonl.is_none()
+        && (single_stdin || (args.files.len() == 1 && !args.files[0].is_dir()));
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut sink = Sink::new(args.format, &grader, detailed);
+    let mut failed = 0usize;
+    for item in items {
+        match item {
+            Ok(plan) => {
+                if plan.text.trim().is_empty() {
+                    eprintln!(
+                        "{}",
+                        render::warning_line(
+                            &format!("plan `{}` is empty: graded 0", plan.id),
+                            ctx.color_stderr
+                        )
+                    );
+                }
+                let result = grader.grade(&plan.id, &plan.text);
+                sink.push(&mut out, ctx, result, &plan.text, question.as_deref())
+                    .map_err(io_err)?;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!(
+                    "{}",
+                    render::error_line(&format!("{}: {}", e.id, e.message), ctx.color_stderr)
+                );
+            }
+        }
+    }
+    sink.finish(&mut out, ctx).map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+    Ok(if failed > 0 {
+        exit::BAD_INPUT
+    } else {
+        exit::OK
+    })
+}
+
+fn io_err(source: std::io::Error) -> Error {
+    Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    }
+}
+
+/// Writes results as they come, so a large class is never held in memory
+/// (except for the summary table, which needs every row).
+struct Sink {
+    format: Format,
+    detailed: bool,
+    count: usize,
+    summary: Vec<GradeResult>,
+    factor_ids: Vec<String>,
+}
+
+impl Sink {
+    fn new(format: Format, grader: &Grader, detailed: bool) -> Sink {
+        Sink {
+            format,
+            detailed,
+            count: 0,
+            summary: Vec::new(),
+            factor_ids: grader
+                .rubric()
+                .factors
+                .iter()
+                .map(|f| f.id.clone())
+                .collect(),
+        }
+    }
+
+    fn push(
+        &mut self,
+        out: &mut impl Write,
+        ctx: &Context,
+        r: GradeResult,
+        plan: &str,
+        question: Option<&str>,
+    ) -> std::io::Result<()> {
+        self.count += 1;
+        match self.format {
+            Format::Table if self.detailed => {
+                write!(
+                    out,
+                    "{}",
+                    render::grade_detail(&r, question, plan, ctx.color_stdout)
+                )?;
+            }
+            Format::Table => self.summary.push(r),
+            Format::Json if self.detailed => {
+                serde_json::to_writer_pretty(&mut *out, &r)?;
+                writeln!(out)?;
+            }
+            Format::Json => {
+                write!(out, "{}", if self.count == 1 { "[\n" } else { ",\n" })?;
+                serde_json::to_writer(&mut *out, &r)?;
+            }
+            Format::Jsonl => {
+                serde_json::to_writer(&mut *out, &r)?;
+                writeln!(out)?;
+            }
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                if self.count == 1 {
+                    let mut header =
+                        vec!["id", "mark", "max_mark", "level", "coverage", "judgement"];
+                    header.extend(self.factor_ids.iter().map(String::as_str));
+                    w.write_record(&header)?;
+                }
+                let mut row = vec![
+                    r.id.clone(),
+                    r.mark.to_string(),
+                    r.max_mark.to_string(),
+                    r.level.to_string(),
+                    format!("{:.3}", r.coverage),
+                    u8::from(r.judgement.found).to_string(),
+                ];
+                row.extend(r.factors.iter().map(|f| u8::from(f.covered).to_string()));
+                w.write_record(&row)?;
+                let bytes = w.into_inner().map_err(|e| e.into_error())?;
+                out.write_all(&bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut impl Write, ctx: &Context) -> std::io::Result<()> {
+        match self.format {
+            Format::Table if !self.detailed => write!(
+                out,
+                "{}",
+                render::grade_summary(&self.summary, ctx.color_stdout)
+            )?,
+            Format::Json if !self.detailed => {
+                if self.count == 0 {
+                    writeln!(out, "[]")?;
+                } else {
+                    writeln!(out, "\n]")?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,255 @@
+//! Rendering: diagnostics with the offending line, grade tables (comfy-table),
+//! and the plan with its matched words highlighted.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use planmark::grade::{GradeResult, Rule};
+use planmark::model::{FileDiagnostics, Severity};
+
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const HIGHLIGHT: &str = "\x1b[1;4;32m";
+const RESET: &str = "\x1b[0m";
+
+pub fn paint(text: &str, style: &str, color: bool) -> String {
+    if color {
+        format!("{style}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn error_line(message: &str, color: bool) -> String {
+    format!(
+        "{}: {message}",
+        paint("error", &format!("{BOLD}{RED}"), color)
+    )
+}
+
+pub fn warning_line(message: &str, color: bool) -> String {
+    format!(
+        "{}: {message}",
+        paint("warning", &format!("{BOLD}{YELLOW}"), color)
+    )
+}
+
+/// Compiler-style rendering: `error: …`, `--> file:line:col`, the line with a
+/// caret, and `help: …`.
+pub fn diagnostics(fd: &FileDiagnostics, color: bool) -> String {
+    let path = fd.path.display().to_string();
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in &fd.diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(d.message.as_str());
+        let mut group: Group = match &d.span {
+            Some(span) if !fd.text.is_empty() => {
+                let start = span.start.min(fd.text.len());
+                let end = span.end.clamp(start, fd.text.len());
+                let mut ann = AnnotationKind::Primary.span(start..end);
+                if let Some(l) = &d.label {
+                    ann = ann.label(l.as_str());
+                }
+                title.element(
+                    Snippet::source(fd.text.as_str())
+                        .path(path.as_str())
+                        .line_start(1)
+                        .annotation(ann),
+                )
+            }
+            _ => title.element(Origin::path(path.as_str())),
+        };
+        if let Some(h) = &d.help {
+            group = group.element(Level::HELP.message(h.as_str()));
+        }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+pub fn new_table(color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if !color {
+        t.force_no_tty();
+    }
+    if t.width().is_none() {
+        t.set_width(110);
+    }
+    t
+}
+
+fn short(text: &str, max: usize) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+fn rule_name(r: Rule) -> &'static str {
+    r.as_str()
+}
+
+/// The detailed report for one plan.
+pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: bool) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("{} {}\n", paint("Rubric:", BOLD, color), r.rubric));
+    if let Some(q) = question {
+        out.push_str(&format!("{} {q}\n", paint("Question:", BOLD, color)));
+    }
+    let mut table = new_table(color);
+    table.set_header(vec![
+        "",
+        "Factor",
+        "Side",
+        "Matched words (rule)",
+        "Evidence",
+    ]);
+    for f in &r.factors {
+        let mark = if f.covered {
+            Cell::new("✓").fg(Color::Green)
+        } else {
+            Cell::new("✗").fg(Color::Red)
+        };
+        let matched = f
+            .matches
+            .iter()
+            .map(|m| format!("“{}” ({})", short(&m.text, 40), rule_name(m.rule)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        table.add_row(vec![
+            mark,
+            Cell::new(&f.label),
+            Cell::new(f.side.as_str()),
+            Cell::new(matched),
+            Cell::new(f.evidence.join(", ")),
+        ]);
+    }
+    out.push_str(&table.to_string());
+    out.push('\n');
+    let level_text = format!("Level {} · {}/{} marks", r.level, r.mark, r.max_mark);
+    out.push_str(&format!(
+        "{}   coverage {:.0}% ({} of {} factors)\n",
+        paint(&level_text, BOLD, color),
+        r.coverage * 100.0,
+        r.covered,
+        r.factors.len()
+    ));
+    out.push_str(&format!(
+        "Balance: {} for · {} against{}   Evidence: {} factor{} backed\n",
+        r.balance.for_,
+        r.balance.against,
+        if r.balance.neutral > 0 {
+            format!(" · {} neutral", r.balance.neutral)
+        } else {
+            String::new()
+        },
+        r.evidenced,
+        if r.evidenced == 1 { "" } else { "s" }
+    ));
+    match (&r.judgement.found, &r.judgement.text) {
+        (true, Some(t)) => out.push_str(&format!(
+            "Judgement: {} “{}”\n",
+            paint("✓", GREEN, color),
+            short(t, 90)
+        )),
+        _ => out.push_str(&format!(
+            "Judgement: {} none found\n",
+            paint("✗", RED, color)
+        )),
+    }
+    if !r.feedback.is_empty() {
+        out.push_str(&format!("\n{}\n", paint("Next steps", BOLD, color)));
+        for line in &r.feedback {
+            out.push_str(&format!("  • {line}\n"));
+        }
+    }
+    if color && !plan.trim().is_empty() {
+        out.push_str(&format!(
+            "\n{}\n{}\n",
+            paint("Your plan", BOLD, color),
+            highlight(plan, r)
+        ));
+    }
+    out
+}
+
+/// The plan with every matched span highlighted.
+pub fn highlight(plan: &str, r: &GradeResult) -> String {
+    let mut spans: Vec<(usize, usize)> = r
+        .factors
+        .iter()
+        .flat_map(|f| f.matches.iter().chain(&f.evidence_matches))
+        .map(|m| (m.start, m.end))
+        .collect();
+    spans.sort_unstable();
+    let mut out = String::with_capacity(plan.len() + spans.len() * 12);
+    let mut pos = 0;
+    for (s, e) in spans {
+        if e <= pos || s > plan.len() || e > plan.len() {
+            continue;
+        }
+        let s = s.max(pos);
+        out.push_str(&plan[pos..s]);
+        out.push_str(HIGHLIGHT);
+        out.push_str(&plan[s..e]);
+        out.push_str(RESET);
+        pos = e;
+    }
+    out.push_str(&plan[pos..]);
+    out
+}
+
+/// One row per plan, for a class.
+pub fn grade_summary(results: &[GradeResult], color: bool) -> String {
+    let mut table = new_table(color);
+    table.set_header(vec![
+        "Plan",
+        "Mark",
+        "Level",
+        "Coverage",
+        "For/Against",
+        "Judgement",
+        "Missing (top 3)",
+    ]);
+    for r in results {
+        let mut missing: Vec<_> = r.factors.iter().filter(|f| !f.covered).collect();
+        missing.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        let missing: Vec<&str> = missing.iter().take(3).map(|f| f.label.as_str()).collect();
+        table.add_row(vec![
+            Cell::new(&r.id),
+            Cell::new(format!("{}/{}", r.mark, r.max_mark)),
+            Cell::new(r.level),
+            Cell::new(format!("{:.0}%", r.coverage * 100.0)),
+            Cell::new(format!("{}/{}", r.balance.for_, r.balance.against)),
+            Cell::new(if r.judgement.found { "✓" } else { "✗" }),
+            Cell::new(missing.join("; ")),
+        ]);
+    }
+    let mut out = table.to_string();
+    out.push('\n');
+    if !results.is_empty() {
+        let n = results.len() as f64;
+        let mean = results.iter().map(|r| r.mark as f64).sum::<f64>() / n;
+        out.push_str(&format!(
+            "{} plans · mean mark {:.1}\n",
+            results.len(),
+            mean
+        ));
+    }
+    out
+}

@@ -1,0 +1,308 @@
+//! Where decks and rubrics come from: the built-in library embedded in the
+//! binary, user folders (`--library DIR`, `PLANMARK_LIBRARY`, the platform data
+//! dir), and explicit paths. Later sources override earlier ones by id.
+
+use crate::error::{Error, Result, read_text};
+use crate::model::{self, Card, Deck, FileDiagnostics, Rubric, diag::did_you_mean};
+use include_dir::{Dir, include_dir};
+use std::path::{Path, PathBuf};
+
+static BUILTIN_DECKS: Dir = include_dir!("$CARGO_MANIFEST_DIR/decks");
+static BUILTIN_RUBRICS: Dir = include_dir!("$CARGO_MANIFEST_DIR/rubrics");
+
+/// Deck and rubric files larger than this are refused.
+pub const FILE_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// Where an item was loaded from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn(PathBuf),
+    File(PathBuf),
+}
+
+impl Origin {
+    pub fn path(&self) -> &Path {
+        match self {
+            Origin::BuiltIn(p) | Origin::File(p) => p,
+        }
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::BuiltIn(p) => write!(f, "built-in ({})", p.display()),
+            Origin::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry<T> {
+    pub item: T,
+    pub origin: Origin,
+    /// The file's text, e.g. to hash a rubric or show it.
+    pub text: String,
+}
+
+/// Every deck and rubric that could be found, plus the files that failed to load.
+#[derive(Debug, Default)]
+pub struct Library {
+    pub decks: Vec<Entry<Deck>>,
+    pub rubrics: Vec<Entry<Rubric>>,
+    /// Files that did not parse; reported when they matter, never fatal for
+    /// unrelated commands.
+    pub problems: Vec<FileDiagnostics>,
+}
+
+fn is_data_file(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("toml" | "json")
+    ) && !p
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains(".samples."))
+}
+
+impl Library {
+    /// The built-in library only.
+    pub fn builtin() -> Library {
+        let mut lib = Library::default();
+        for f in BUILTIN_DECKS.files().filter(|f| is_data_file(f.path())) {
+            let path = PathBuf::from("decks").join(f.path());
+            if let Some(text) = f.contents_utf8() {
+                lib.add_deck(text.to_string(), Origin::BuiltIn(path));
+            }
+        }
+        for f in BUILTIN_RUBRICS.files().filter(|f| is_data_file(f.path())) {
+            let path = PathBuf::from("rubrics").join(f.path());
+            if let Some(text) = f.contents_utf8() {
+                lib.add_rubric(text.to_string(), Origin::BuiltIn(path));
+            }
+        }
+        lib
+    }
+
+    /// The built-in library plus every folder given, in order (later wins).
+    /// A folder may hold `decks/` and `rubrics/` sub-folders, or the files
+    /// themselves (a file with `[[factor]]` is a rubric, with `[[card]]` a deck).
+    /// Folders that do not exist are skipped.
+    pub fn load(dirs: &[PathBuf]) -> Library {
+        let mut lib = Library::builtin();
+        for dir in dirs {
+            lib.add_dir(dir);
+        }
+        lib
+    }
+
+    fn add_dir(&mut self, dir: &Path) {
+        for (sub, kind) in [
+            ("decks", Some(Kind::Deck)),
+            ("rubrics", Some(Kind::Rubric)),
+            ("", None),
+        ] {
+            let folder = if sub.is_empty() {
+                dir.to_path_buf()
+            } else {
+                dir.join(sub)
+            };
+            let Ok(read) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            let mut paths: Vec<PathBuf> = read
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && is_data_file(p))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let text = match read_text(&path, FILE_LIMIT, "a deck or rubric") {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.problems.push(FileDiagnostics {
+                            path: path.clone(),
+                            text: String::new(),
+                            diagnostics: vec![model::Diagnostic::error(e.to_string())],
+                        });
+                        continue;
+                    }
+                };
+                match kind.or_else(|| Kind::sniff(&text)) {
+                    Some(Kind::Deck) => self.add_deck(text, Origin::File(path)),
+                    Some(Kind::Rubric) => self.add_rubric(text, Origin::File(path)),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn add_deck(&mut self, text: String, origin: Origin) {
+        match model::parse_deck(origin.path(), &text) {
+            Ok(item) => {
+                self.decks.retain(|d| d.item.id != item.id);
+                self.decks.push(Entry { item, origin, text });
+            }
+            Err(d) => self.problems.push(d),
+        }
+    }
+
+    fn add_rubric(&mut self, text: String, origin: Origin) {
+        match model::parse_rubric(origin.path(), &text) {
+            Ok(item) => {
+                self.rubrics.retain(|r| r.item.id != item.id);
+                self.rubrics.push(Entry { item, origin, text });
+            }
+            Err(d) => self.problems.push(d),
+        }
+    }
+
+    /// A rubric by id, or by path to a `.toml` / `.json` file.
+    pub fn rubric(&self, id_or_path: &str) -> Result<Entry<Rubric>> {
+        let path = Path::new(id_or_path);
+        if path.is_file() || id_or_path.ends_with(".toml") || id_or_path.ends_with(".json") {
+            let text = read_text(path, FILE_LIMIT, "a rubric")?;
+            let item = model::parse_rubric(path, &text)?;
+            return Ok(Entry {
+                item,
+                origin: Origin::File(path.to_path_buf()),
+                text,
+            });
+        }
+        if let Some(e) = self.rubrics.iter().find(|r| r.item.id == id_or_path) {
+            return Ok(e.clone());
+        }
+        // A rubric with this id that failed to load: show why.
+        if let Some(p) = self
+            .problems
+            .iter()
+            .find(|p| p.path.file_stem().and_then(|s| s.to_str()) == Some(id_or_path))
+        {
+            return Err(Error::Invalid(Box::new(p.clone())));
+        }
+        let known: Vec<String> = self.rubrics.iter().map(|r| r.item.id.clone()).collect();
+        Err(Error::NotFound {
+            kind: "rubric",
+            id: id_or_path.to_string(),
+            suggestion: did_you_mean(id_or_path, known.iter().map(String::as_str))
+                .map(str::to_string),
+            known,
+        })
+    }
+
+    pub fn deck(&self, id: &str) -> Result<&Entry<Deck>> {
+        self.decks.iter().find(|d| d.item.id == id).ok_or_else(|| {
+            let known: Vec<String> = self.decks.iter().map(|d| d.item.id.clone()).collect();
+            Error::NotFound {
+                kind: "deck",
+                id: id.to_string(),
+                suggestion: did_you_mean(id, known.iter().map(String::as_str)).map(str::to_string),
+                known,
+            }
+        })
+    }
+
+    /// A card by `DECK/CARD`, or by card id alone when only one deck has it.
+    pub fn card(&self, reference: &str) -> Result<(&Deck, &Card)> {
+        if let Some((deck_id, card_id)) = reference.split_once('/') {
+            let deck = &self.deck(deck_id)?.item;
+            return deck
+                .cards
+                .iter()
+                .find(|c| c.id == card_id)
+                .map(|c| (deck, c))
+                .ok_or_else(|| self.card_not_found(reference, Some(deck)));
+        }
+        let found: Vec<(&Deck, &Card)> = self
+            .decks
+            .iter()
+            .flat_map(|d| d.item.cards.iter().map(move |c| (&d.item, c)))
+            .filter(|(_, c)| c.id == reference)
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(self.card_not_found(reference, None)),
+            many => Err(Error::AmbiguousCard {
+                id: reference.to_string(),
+                decks: many.iter().map(|(d, _)| d.id.clone()).collect(),
+            }),
+        }
+    }
+
+    fn card_not_found(&self, reference: &str, deck: Option<&Deck>) -> Error {
+        let known: Vec<String> = self
+            .decks
+            .iter()
+            .filter(|d| deck.is_none_or(|x| x.id == d.item.id))
+            .flat_map(|d| {
+                d.item
+                    .cards
+                    .iter()
+                    .map(move |c| format!("{}/{}", d.item.id, c.id))
+            })
+            .collect();
+        let target = reference.rsplit('/').next().unwrap_or(reference);
+        let suggestion = known
+            .iter()
+            .map(|k| (k, k.rsplit('/').next().unwrap_or(k)))
+            .find(|(_, c)| did_you_mean(target, [*c]).is_some())
+            .map(|(k, _)| k.clone());
+        Error::NotFound {
+            kind: "card",
+            id: reference.to_string(),
+            suggestion,
+            known,
+        }
+    }
+
+    /// The rubric that marks a card (its `card` key names `DECK/CARD`).
+    pub fn rubric_for_card(&self, deck: &str, card: &str) -> Option<&Entry<Rubric>> {
+        let full = format!("{deck}/{card}");
+        self.rubrics
+            .iter()
+            .find(|r| r.item.card.as_deref() == Some(full.as_str()))
+            .or_else(|| {
+                self.rubrics
+                    .iter()
+                    .find(|r| r.item.id == card && r.item.card.is_none())
+            })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Deck,
+    Rubric,
+}
+
+impl Kind {
+    fn sniff(text: &str) -> Option<Kind> {
+        let has = |key: &str| {
+            text.lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with(&format!("[[{key}]]")) || l.starts_with(&format!("\"{key}\""))
+            })
+        };
+        if has("factor") {
+            Some(Kind::Rubric)
+        } else if has("card") {
+            Some(Kind::Deck)
+        } else {
+            None
+        }
+    }
+}
+
+/// The folders searched after the built-in library, lowest priority first:
+/// the platform data dir's `library/`, then `PLANMARK_LIBRARY` (a list of
+/// folders separated like PATH), then `--library` folders.
+pub fn search_dirs(cli_dirs: &[PathBuf], env_value: Option<std::ffi::OsString>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(p) = directories::ProjectDirs::from("", "", "planmark") {
+        dirs.push(p.data_dir().join("library"));
+    }
+    if let Some(v) = env_value {
+        dirs.extend(std::env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()));
+    }
+    dirs.extend(cli_dirs.iter().cloned());
+    dirs
+}
