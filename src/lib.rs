@@ -10,5 +10,6 @@ pub mod text;
 
 pub use grade::{GradeResult, Grader};
 pub use model::{Deck, Rubric};
+pub mod calibrate;
 pub mod error;
 pub mod library;

@@ -219,25 +219,22 @@ impl Grader {
         &self.rubric
     }
 
-    /// Which vocabulary words a plan word could be a typo of. Only words that
-    /// are not themselves English words are considered, so "stain" never
-    /// becomes "Stalin".
-    fn typo_targets(&self, t: &Term) -> Vec<usize> {
+    /// Which vocabulary words a plan word could be a misspelling of: `strong`
+    /// when the word is not English ("Trotksy"), `weak` when it is ("untied"),
+    /// so "stain" never becomes "Stalin" on its own.
+    fn typo_targets(&self, t: &Term) -> (Vec<usize>, Vec<usize>) {
         let len = t.base.chars().count();
-        if t.expanded
-            || t.kind != TokenKind::Word
-            || len < ONE_EDIT_FROM
-            || is_english_word(&t.base)
-        {
-            return Vec::new();
+        if t.expanded || t.kind != TokenKind::Word || len < ONE_EDIT_FROM {
+            return (Vec::new(), Vec::new());
         }
         let first = t.base.chars().next().unwrap_or(' ');
         let stem_len = t.stem.chars().count();
-        self.vocab
+        let targets: Vec<usize> = self
+            .vocab
             .iter()
             .enumerate()
             .filter(|(_, v)| {
-                if v.first != first || v.base == t.base {
+                if v.first != first || v.base == t.base || v.stem == t.stem {
                     return false;
                 }
                 let allowed = allowed_edits(len.min(v.len));
@@ -253,17 +250,33 @@ impl Grader {
                     && strsim::osa_distance(&t.stem, &v.stem) <= allowed
             })
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        if targets.is_empty() || !is_english_word(&t.base) {
+            (targets, Vec::new())
+        } else {
+            // A real word is only read as a single slip of another
+            // ("untied" → "united"), never two ("politics" ≠ "policies").
+            let weak = targets
+                .into_iter()
+                .filter(|&i| strsim::osa_distance(&t.base, &self.vocab[i].base) <= 1)
+                .collect();
+            (Vec::new(), weak)
+        }
     }
 
     /// Grades one plan.
     pub fn grade(&self, id: &str, text: &str) -> GradeResult {
         let terms = self.expander.expand(&tokenize(text));
+        // Plans repeat their words ("Stalin", "Trotsky"): look each up once.
+        let mut seen: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
         let plan: Vec<PlanTerm> = terms
             .into_iter()
             .map(|term| {
-                let fuzzy = self.typo_targets(&term);
-                PlanTerm { term, fuzzy }
+                let (fuzzy, weak) = seen
+                    .entry(term.base.clone())
+                    .or_insert_with(|| self.typo_targets(&term))
+                    .clone();
+                PlanTerm { term, fuzzy, weak }
             })
             .collect();
         let segments = segment_ranges(&plan);

@@ -69,13 +69,21 @@ impl Phrase {
 pub enum WordMatch {
     Exact,
     Stem,
+    /// A misspelling that is not itself an English word ("Trotksy").
     Fuzzy,
+    /// A misspelling that happens to be another English word ("Untied
+    /// Opposition"): only trusted inside a longer phrase whose other words
+    /// matched properly.
+    WeakFuzzy,
 }
 
 /// A plan term plus the vocabulary words it is a typo of.
 pub struct PlanTerm {
     pub term: Term,
+    /// Vocabulary words this non-word is a misspelling of.
     pub fuzzy: Vec<usize>,
+    /// Vocabulary words this real word is one slip away from.
+    pub weak: Vec<usize>,
 }
 
 pub fn word_match(plan: &PlanTerm, w: &PhraseWord) -> Option<WordMatch> {
@@ -89,6 +97,8 @@ pub fn word_match(plan: &PlanTerm, w: &PhraseWord) -> Option<WordMatch> {
         Some(WordMatch::Stem)
     } else if w.vocab.is_some_and(|v| plan.fuzzy.contains(&v)) {
         Some(WordMatch::Fuzzy)
+    } else if w.vocab.is_some_and(|v| plan.weak.contains(&v)) {
+        Some(WordMatch::WeakFuzzy)
     } else {
         None
     }
@@ -119,15 +129,17 @@ pub fn find(
     if needed == 0 {
         return None;
     }
-    // (position, which content word, fuzzy?)
-    let mut events: Vec<(usize, usize, bool)> = Vec::new();
+    // (position, which content word, how it matched)
+    let mut events: Vec<(usize, usize, WordMatch)> = Vec::new();
     for p in range {
         if blocked.iter().any(|b| b.contains(&p)) {
             continue;
         }
         for (k, &wi) in phrase.content.iter().enumerate() {
-            if let Some(m) = word_match(&plan[p], &phrase.words[wi]) {
-                events.push((p, k, m == WordMatch::Fuzzy));
+            match word_match(&plan[p], &phrase.words[wi]) {
+                Some(WordMatch::WeakFuzzy) if needed < 2 => {}
+                Some(m) => events.push((p, k, m)),
+                None => {}
             }
         }
     }
@@ -160,15 +172,22 @@ pub fn find(
     }
     let (_, l, r) = best?;
     let mut positions = Vec::with_capacity(needed);
-    let mut fuzzy = false;
     let mut taken = vec![false; needed];
-    for &(p, k, f) in &events[l..=r] {
+    let mut weakest = WordMatch::Exact;
+    let mut strongest = WordMatch::WeakFuzzy;
+    for &(p, k, m) in &events[l..=r] {
         if !taken[k] {
             taken[k] = true;
             positions.push(p);
-            fuzzy |= f;
+            weakest = weakest.max(m);
+            strongest = strongest.min(m);
         }
     }
+    // A real word read as a slip needs a properly matched word beside it.
+    if weakest == WordMatch::WeakFuzzy && strongest > WordMatch::Stem {
+        return None;
+    }
+    let fuzzy = weakest >= WordMatch::Fuzzy;
     positions.sort_unstable();
     positions.dedup();
     let first = events[l].0;

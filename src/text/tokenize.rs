@@ -142,11 +142,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             continue;
         }
-        if c == '\n' && line_break_ends_segment(&chars, i) {
-            pending_break = true;
-        } else if matches!(c, '.' | '!' | '?' | '\u{2026}') && sentence_ends(&chars, i, &tokens) {
-            pending_break = true;
-        }
+        let ends = match c {
+            '\n' => line_break_ends_segment(&chars, i),
+            '.' | '!' | '?' | '\u{2026}' => sentence_ends(&chars, i, &tokens),
+            _ => false,
+        };
+        pending_break |= ends;
         i += 1;
     }
     tokens

@@ -1,0 +1,247 @@
+//! Calibration: grading labelled sample plans and measuring how well the
+//! grader agrees with the teacher, per factor (precision, recall, F1) and per
+//! mark (exact and adjacent agreement, quadratic weighted kappa). Pure.
+
+use crate::grade::{GradeResult, Grader};
+use crate::model::{FileDiagnostics, load};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// A plan with the teacher's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    pub id: String,
+    pub text: String,
+    /// Factor ids the teacher credits.
+    #[serde(default)]
+    pub factors: Vec<String>,
+    /// The teacher's mark.
+    pub mark: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleFile {
+    #[serde(default)]
+    pub rubric: Option<String>,
+    #[serde(default, rename = "sample")]
+    pub samples: Vec<Sample>,
+}
+
+/// Reads samples from TOML (`[[sample]]` tables) or JSON lines.
+pub fn parse_samples(path: &Path, text: &str) -> Result<SampleFile, FileDiagnostics> {
+    let is_jsonl = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+    if !is_jsonl {
+        return load::parse(path, text, load::Format::Toml);
+    }
+    let mut samples = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            let s: Sample = load::parse(path, trimmed, load::Format::Json).map_err(|mut d| {
+                d.text = text.to_string();
+                for diag in &mut d.diagnostics {
+                    diag.span = diag.span.clone().map(|s| s.start + offset..s.end + offset);
+                }
+                d
+            })?;
+            samples.push(s);
+        }
+        offset += line.len();
+    }
+    Ok(SampleFile {
+        rubric: None,
+        samples,
+    })
+}
+
+/// Precision and recall counts for one factor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Counts {
+    pub tp: u32,
+    pub fp: u32,
+    pub fn_: u32,
+}
+
+impl Counts {
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    pub fn f1(&self) -> f64 {
+        ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn_)
+    }
+}
+
+fn ratio(a: u32, b: u32) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+/// Where the grader and the teacher disagree on one sample.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disagreement {
+    pub sample: String,
+    /// Factors the grader credited that the teacher did not, with the words matched.
+    pub extra: Vec<(String, Vec<String>)>,
+    /// Factors the teacher credited that the grader missed.
+    pub missed: Vec<String>,
+    pub teacher_mark: u32,
+    pub grader_mark: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub rubric: String,
+    pub samples: usize,
+    pub factors: BTreeMap<String, Counts>,
+    pub micro: Counts,
+    pub exact: f64,
+    pub adjacent: f64,
+    pub mean_abs_error: f64,
+    pub qwk: f64,
+    pub disagreements: Vec<Disagreement>,
+    pub results: Vec<GradeResult>,
+}
+
+/// Grades every sample and compares with the teacher.
+pub fn evaluate(grader: &Grader, samples: &[Sample]) -> Report {
+    let rubric = grader.rubric();
+    let mut factors: BTreeMap<String, Counts> = rubric
+        .factors
+        .iter()
+        .map(|f| (f.id.clone(), Counts::default()))
+        .collect();
+    let mut disagreements = Vec::new();
+    let mut results = Vec::with_capacity(samples.len());
+    let mut pairs = Vec::with_capacity(samples.len());
+    for s in samples {
+        let r = grader.grade(&s.id, &s.text);
+        let expected: BTreeSet<&str> = s.factors.iter().map(String::as_str).collect();
+        let mut extra = Vec::new();
+        let mut missed = Vec::new();
+        for f in &r.factors {
+            let c = factors.entry(f.id.clone()).or_default();
+            match (f.covered, expected.contains(f.id.as_str())) {
+                (true, true) => c.tp += 1,
+                (true, false) => {
+                    c.fp += 1;
+                    extra.push((
+                        f.id.clone(),
+                        f.matches.iter().map(|m| m.text.clone()).collect(),
+                    ));
+                }
+                (false, true) => {
+                    c.fn_ += 1;
+                    missed.push(f.id.clone());
+                }
+                (false, false) => {}
+            }
+        }
+        if !extra.is_empty() || !missed.is_empty() || r.mark != s.mark {
+            disagreements.push(Disagreement {
+                sample: s.id.clone(),
+                extra,
+                missed,
+                teacher_mark: s.mark,
+                grader_mark: r.mark,
+            });
+        }
+        pairs.push((s.mark, r.mark));
+        results.push(r);
+    }
+    let micro = factors.values().fold(Counts::default(), |a, c| Counts {
+        tp: a.tp + c.tp,
+        fp: a.fp + c.fp,
+        fn_: a.fn_ + c.fn_,
+    });
+    let n = pairs.len().max(1) as f64;
+    let exact = pairs.iter().filter(|(a, b)| a == b).count() as f64 / n;
+    let adjacent = pairs.iter().filter(|(a, b)| a.abs_diff(*b) <= 1).count() as f64 / n;
+    let mean_abs_error = pairs
+        .iter()
+        .map(|(a, b)| a.abs_diff(*b) as f64)
+        .sum::<f64>()
+        / n;
+    Report {
+        rubric: rubric.id.clone(),
+        samples: samples.len(),
+        factors,
+        micro,
+        exact,
+        adjacent,
+        mean_abs_error,
+        qwk: quadratic_weighted_kappa(&pairs, rubric.max_mark()),
+        disagreements,
+        results,
+    }
+}
+
+/// Cohen's kappa with quadratic weights for marks 0..=max.
+/// 1 is perfect agreement, 0 is chance level. Returns 1 when both raters
+/// give every sample the same single mark.
+pub fn quadratic_weighted_kappa(pairs: &[(u32, u32)], max: u32) -> f64 {
+    let k = max as usize + 1;
+    if pairs.is_empty() {
+        return 1.0;
+    }
+    let mut observed = vec![vec![0f64; k]; k];
+    let mut hist_a = vec![0f64; k];
+    let mut hist_b = vec![0f64; k];
+    for &(a, b) in pairs {
+        let (a, b) = (a.min(max) as usize, b.min(max) as usize);
+        observed[a][b] += 1.0;
+        hist_a[a] += 1.0;
+        hist_b[b] += 1.0;
+    }
+    let n = pairs.len() as f64;
+    let denom_w = ((k - 1).max(1) * (k - 1).max(1)) as f64;
+    let (mut num, mut den) = (0.0, 0.0);
+    for i in 0..k {
+        for j in 0..k {
+            let w = ((i as f64 - j as f64).powi(2)) / denom_w;
+            num += w * observed[i][j];
+            den += w * hist_a[i] * hist_b[j] / n;
+        }
+    }
+    if den == 0.0 { 1.0 } else { 1.0 - num / den }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qwk_matches_a_hand_computed_example() {
+        // Marks 0..=2, weights w_ij = (i-j)²/4. Pairs: (0,0) (1,1) (2,1) (2,2).
+        // Observed weighted disagreement: one pair off by 1 → 1/4 = 0.25.
+        // Marginals a = [1,1,2], b = [1,2,1], n = 4. Expected weighted sum
+        // Σ w_ij a_i b_j / n = (¼·2 + 1·1 + ¼·1 + ¼·1 + 1·2 + ¼·4) / 4 = 5/4.
+        // κ = 1 − 0.25 / 1.25 = 0.8.
+        let k = quadratic_weighted_kappa(&[(0, 0), (1, 1), (2, 1), (2, 2)], 2);
+        assert!((k - 0.8).abs() < 1e-12, "{k}");
+    }
+
+    #[test]
+    fn perfect_and_reversed_agreement() {
+        assert_eq!(quadratic_weighted_kappa(&[(0, 0), (3, 3), (5, 5)], 5), 1.0);
+        assert!(quadratic_weighted_kappa(&[(0, 5), (5, 0)], 5) < 0.0);
+    }
+
+    #[test]
+    fn f1_counts() {
+        let c = Counts {
+            tp: 8,
+            fp: 1,
+            fn_: 1,
+        };
+        assert!((c.f1() - 16.0 / 18.0).abs() < 1e-12);
+    }
+}
