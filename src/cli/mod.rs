@@ -92,6 +92,10 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // `planmark grade … | head`: the reader left; nothing to report.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::from(exit::OK)
+        }
         Err(e) => {
             ctx.report_error(&e);
             ExitCode::from(exit::BAD_INPUT)

@@ -11,9 +11,9 @@ pub use result::{Balance, FactorResult, GradeResult, JudgementResult, Match, Rul
 
 use crate::model::{Rubric, Side};
 use crate::text::{Expander, Term, TokenKind, dictionary::is_english_word, tokenize};
-use phrase::{Hit, Phrase, PlanTerm, find};
-use regex::{Regex, RegexBuilder};
-use std::collections::HashMap;
+use phrase::{Hit, Interner, Phrase, PlanIndex, WordMatch, find, find_all};
+use regex::bytes::Regex;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// How many extra words may stand between a phrase's words in a plan.
@@ -92,6 +92,32 @@ struct VocabWord {
     stem: String,
     first: char,
     len: usize,
+    letters: LetterCounts,
+    stem_letters: LetterCounts,
+}
+
+/// How often each ASCII letter occurs in a word: one edit changes these counts
+/// by at most 2 in total, so a large difference rules a pair out cheaply
+/// before the real edit distance is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LetterCounts([u8; 26]);
+
+impl LetterCounts {
+    fn of(word: &str) -> LetterCounts {
+        let mut c = [0u8; 26];
+        for b in word.bytes().filter(u8::is_ascii_lowercase) {
+            c[(b - b'a') as usize] = c[(b - b'a') as usize].saturating_add(1);
+        }
+        LetterCounts(c)
+    }
+
+    fn difference(&self, other: &LetterCounts) -> usize {
+        self.0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| a.abs_diff(*b) as usize)
+            .sum()
+    }
 }
 
 #[derive(Debug)]
@@ -111,6 +137,9 @@ pub struct Grader {
     factors: Vec<CompiledFactor>,
     cues: Vec<Phrase>,
     vocab: Vec<VocabWord>,
+    /// Vocabulary indices by first letter, to find typo candidates quickly.
+    vocab_by_first: HashMap<char, Vec<usize>>,
+    interner: Interner,
 }
 
 /// A rubric pattern failed to compile. Rubrics loaded through
@@ -133,8 +162,9 @@ impl Grader {
                 .map(|(k, v)| (k.as_str(), v.as_str())),
             rubric.shorthand,
         );
+        let mut interner = Interner::default();
         let mut vocab: Vec<VocabWord> = Vec::new();
-        let mut vocab_index: HashMap<String, usize> = HashMap::new();
+        let mut vocab_index: HashMap<String, usize> = HashMap::default();
         let mut register = |p: &mut Phrase| {
             for w in &mut p.words {
                 let len = w.base.chars().count();
@@ -147,6 +177,8 @@ impl Grader {
                         stem: w.stem.clone(),
                         first: w.base.chars().next().unwrap_or(' '),
                         len,
+                        letters: LetterCounts::of(&w.base),
+                        stem_letters: LetterCounts::of(&w.stem),
                     });
                     vocab.len() - 1
                 });
@@ -159,13 +191,13 @@ impl Grader {
                 .phrases
                 .iter()
                 .filter(|p| !p.trim().is_empty())
-                .map(|p| Phrase::compile(p, &expander, false))
+                .map(|p| Phrase::compile(p, &expander, false, &mut interner))
                 .filter(|p| !p.words.is_empty())
                 .collect();
             let mut evidence: Vec<Phrase> = f
                 .evidence
                 .iter()
-                .map(|p| Phrase::compile(p, &expander, false))
+                .map(|p| Phrase::compile(p, &expander, false, &mut interner))
                 .filter(|p| !p.words.is_empty())
                 .collect();
             phrases.iter_mut().for_each(&mut register);
@@ -173,17 +205,14 @@ impl Grader {
             let exclude = f
                 .exclude
                 .iter()
-                .map(|p| Phrase::compile(p, &expander, true))
+                .map(|p| Phrase::compile(p, &expander, true, &mut interner))
                 .filter(|p| !p.words.is_empty())
                 .collect();
             let patterns = f
                 .patterns
                 .iter()
                 .map(|p| {
-                    RegexBuilder::new(p)
-                        .case_insensitive(true)
-                        .size_limit(1 << 20)
-                        .build()
+                    crate::text::pattern::build(p)
                         .map(|r| (p.clone(), r))
                         .map_err(|source| PatternError {
                             factor: f.id.clone(),
@@ -203,15 +232,21 @@ impl Grader {
             .iter()
             .copied()
             .chain(rubric.judgement.phrases.iter().map(String::as_str))
-            .map(|c| Phrase::compile(c, &expander, true))
+            .map(|c| Phrase::compile(c, &expander, true, &mut interner))
             .filter(|p| !p.words.is_empty())
             .collect();
+        let mut vocab_by_first: HashMap<char, Vec<usize>> = HashMap::default();
+        for (i, v) in vocab.iter().enumerate() {
+            vocab_by_first.entry(v.first).or_default().push(i);
+        }
         Ok(Grader {
             rubric,
             expander,
             factors,
             cues,
             vocab,
+            vocab_by_first,
+            interner,
         })
     }
 
@@ -222,68 +257,76 @@ impl Grader {
     /// Which vocabulary words a plan word could be a misspelling of: `strong`
     /// when the word is not English ("Trotksy"), `weak` when it is ("untied"),
     /// so "stain" never becomes "Stalin" on its own.
-    fn typo_targets(&self, t: &Term) -> (Vec<usize>, Vec<usize>) {
+    fn typo_targets(&self, t: &Term, stem_known: bool) -> Vec<(usize, WordMatch)> {
         let len = t.base.chars().count();
-        if t.expanded || t.kind != TokenKind::Word || len < ONE_EDIT_FROM {
-            return (Vec::new(), Vec::new());
+        // A word that already matches a rubric word is not read as a slip.
+        if stem_known || t.expanded || t.kind != TokenKind::Word || len < ONE_EDIT_FROM {
+            return Vec::new();
         }
         let first = t.base.chars().next().unwrap_or(' ');
+        let Some(candidates) = self.vocab_by_first.get(&first) else {
+            return Vec::new();
+        };
+        // A real English word is only read as a single slip of another
+        // ("untied" → "united"), never two ("politics" ≠ "policies").
+        let english = is_english_word(&t.base);
+        let cap = if english { 1 } else { 2 };
+        let within = |a: &str, b: &str, (la, lb): (usize, usize), bags: usize| {
+            let allowed = allowed_edits(la.min(lb)).min(cap);
+            allowed > 0
+                && la.abs_diff(lb) <= allowed
+                && bags <= 2 * allowed
+                && strsim::osa_distance(a, b) <= allowed
+        };
+        let letters = LetterCounts::of(&t.base);
+        let stem_letters = LetterCounts::of(&t.stem);
         let stem_len = t.stem.chars().count();
-        let targets: Vec<usize> = self
-            .vocab
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| {
-                if v.first != first || v.base == t.base || v.stem == t.stem {
-                    return false;
-                }
-                let allowed = allowed_edits(len.min(v.len));
-                if len.abs_diff(v.len) <= allowed
-                    && strsim::osa_distance(&t.base, &v.base) <= allowed
-                {
-                    return true;
-                }
-                let vstem_len = v.stem.chars().count();
-                let allowed = allowed_edits(stem_len.min(vstem_len));
-                allowed > 0
-                    && stem_len.abs_diff(vstem_len) <= allowed
-                    && strsim::osa_distance(&t.stem, &v.stem) <= allowed
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if targets.is_empty() || !is_english_word(&t.base) {
-            (targets, Vec::new())
+        let kind = if english {
+            WordMatch::WeakFuzzy
         } else {
-            // A real word is only read as a single slip of another
-            // ("untied" → "united"), never two ("politics" ≠ "policies").
-            let weak = targets
-                .into_iter()
-                .filter(|&i| strsim::osa_distance(&t.base, &self.vocab[i].base) <= 1)
-                .collect();
-            (Vec::new(), weak)
-        }
+            WordMatch::Fuzzy
+        };
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let v = &self.vocab[i];
+                within(
+                    &t.base,
+                    &v.base,
+                    (len, v.len),
+                    letters.difference(&v.letters),
+                ) || (!english
+                    && within(
+                        &t.stem,
+                        &v.stem,
+                        (stem_len, v.stem.chars().count()),
+                        stem_letters.difference(&v.stem_letters),
+                    ))
+            })
+            .map(|i| (i, kind))
+            .collect()
     }
 
     /// Grades one plan.
     pub fn grade(&self, id: &str, text: &str) -> GradeResult {
-        let terms = self.expander.expand(&tokenize(text));
+        let terms = self.expander.expand(tokenize(text));
         // Plans repeat their words ("Stalin", "Trotsky"): look each up once.
-        let mut seen: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
-        let plan: Vec<PlanTerm> = terms
-            .into_iter()
-            .map(|term| {
-                let (fuzzy, weak) = seen
-                    .entry(term.base.clone())
-                    .or_insert_with(|| self.typo_targets(&term))
-                    .clone();
-                PlanTerm { term, fuzzy, weak }
-            })
-            .collect();
-        let segments = segment_ranges(&plan);
-        let pattern_texts = if self.factors.iter().any(|f| !f.patterns.is_empty()) {
-            segments
+        let mut seen: HashMap<String, Vec<(usize, WordMatch)>> = HashMap::default();
+        let index = PlanIndex::new(terms, &self.interner, |term, known| {
+            if let Some(targets) = seen.get(&term.base) {
+                return targets.clone();
+            }
+            let targets = self.typo_targets(term, known);
+            seen.insert(term.base.clone(), targets.clone());
+            targets
+        });
+        let pattern_texts: Vec<SegmentText> = if self.factors.iter().any(|f| !f.patterns.is_empty())
+        {
+            index
+                .segments
                 .iter()
-                .map(|r| SegmentText::new(&plan, r.clone()))
+                .map(|r| SegmentText::new(&index, r.clone()))
                 .collect()
         } else {
             Vec::new()
@@ -291,45 +334,44 @@ impl Grader {
 
         let mut factor_results = Vec::with_capacity(self.factors.len());
         for (f, cf) in self.rubric.factors.iter().zip(&self.factors) {
+            let blocked: Vec<Range<usize>> = cf
+                .exclude
+                .iter()
+                .flat_map(|e| find_all(e, &index, &[], 1))
+                .map(|(_, h)| h.first..h.last + 1)
+                .collect();
             let mut matches: Vec<Match> = Vec::new();
             let mut hit_segments: Vec<usize> = Vec::new();
-            for (s, range) in segments.iter().enumerate() {
-                let blocked: Vec<Range<usize>> = cf
-                    .exclude
-                    .iter()
-                    .filter_map(|e| find(e, &plan, range.clone(), &[], 1))
-                    .map(|h| h.first..h.last + 1)
-                    .collect();
-                let before = matches.len();
-                for p in &cf.phrases {
-                    if let Some(hit) = find(p, &plan, range.clone(), &blocked, PHRASE_SLACK) {
-                        matches.push(self.to_match(text, &plan, &hit, &p.text));
-                    }
-                }
-                if let Some(st) = pattern_texts.get(s) {
-                    for (source, re) in &cf.patterns {
-                        for m in re.find_iter(&st.text) {
-                            let Some((first, last)) = st.terms_in(m.range()) else {
-                                continue;
-                            };
-                            if blocked.iter().any(|b| b.start <= last && first < b.end) {
-                                continue;
-                            }
-                            let span = plan[first].term.span.start..plan[last].term.span.end;
-                            matches.push(Match {
-                                start: span.start,
-                                end: span.end,
-                                text: text[span].to_string(),
-                                rule: Rule::Pattern,
-                                source: source.clone(),
-                            });
-                        }
-                    }
-                }
-                if matches.len() > before {
+            for p in &cf.phrases {
+                for (s, hit) in find_all(p, &index, &blocked, PHRASE_SLACK) {
+                    matches.push(self.to_match(text, &index, &hit, &p.text));
                     hit_segments.push(s);
                 }
             }
+            for (s, st) in pattern_texts.iter().enumerate() {
+                for (source, re) in &cf.patterns {
+                    for m in re.find_iter(st.text.as_bytes()) {
+                        let Some((first, last)) = st.terms_in(m.range()) else {
+                            continue;
+                        };
+                        if blocked.iter().any(|b| b.start <= last && first < b.end) {
+                            continue;
+                        }
+                        let span =
+                            index.terms[first].term.span.start..index.terms[last].term.span.end;
+                        matches.push(Match {
+                            start: span.start,
+                            end: span.end,
+                            text: text[span].to_string(),
+                            rule: Rule::Pattern,
+                            source: source.clone(),
+                        });
+                        hit_segments.push(s);
+                    }
+                }
+            }
+            hit_segments.sort_unstable();
+            hit_segments.dedup();
             dedupe(&mut matches);
             let covered = !matches.is_empty();
             let mut evidence = Vec::new();
@@ -338,10 +380,10 @@ impl Grader {
                 for e in &cf.evidence {
                     let found = hit_segments
                         .iter()
-                        .find_map(|&s| find(e, &plan, segments[s].clone(), &[], PHRASE_SLACK));
+                        .find_map(|&s| find(e, &index, s, &[], PHRASE_SLACK));
                     if let Some(hit) = found {
                         evidence.push(e.text.clone());
-                        evidence_matches.push(self.to_match(text, &plan, &hit, &e.text));
+                        evidence_matches.push(self.to_match(text, &index, &hit, &e.text));
                     }
                 }
             }
@@ -358,7 +400,7 @@ impl Grader {
             });
         }
 
-        let judgement = self.find_judgement(text, &plan, &segments);
+        let judgement = self.find_judgement(text, &index);
         let total_weight: f64 = self.rubric.factors.iter().map(|f| f.weight).sum();
         let covered_weight: f64 = factor_results
             .iter()
@@ -391,7 +433,7 @@ impl Grader {
             judgement: judgement.found,
             evidenced,
         };
-        let words = plan.iter().filter(|p| !p.term.expanded).count();
+        let words = index.terms.iter().filter(|p| !p.term.expanded).count();
         let band = if words == 0 {
             None
         } else {
@@ -422,10 +464,10 @@ impl Grader {
         }
     }
 
-    fn to_match(&self, text: &str, plan: &[PlanTerm], hit: &Hit, source: &str) -> Match {
-        let start = plan[hit.first].term.span.start;
-        let end = plan[hit.last].term.span.end;
-        let expanded = hit.positions.iter().any(|&p| plan[p].term.expanded);
+    fn to_match(&self, text: &str, index: &PlanIndex, hit: &Hit, source: &str) -> Match {
+        let start = index.terms[hit.first].term.span.start;
+        let end = index.terms[hit.last].term.span.end;
+        let expanded = hit.positions.iter().any(|&p| index.terms[p].term.expanded);
         let rule = if expanded {
             Rule::Abbreviation
         } else if hit.fuzzy {
@@ -447,28 +489,24 @@ impl Grader {
     /// The sentence or bullet that gives the judgement: one that opens with a
     /// cue ("Overall, …", "To a large extent …") wins over one that merely
     /// contains one ("… won mainly because …"); otherwise the first.
-    fn find_judgement(
-        &self,
-        text: &str,
-        plan: &[PlanTerm],
-        segments: &[Range<usize>],
-    ) -> JudgementResult {
-        let mut best: Option<(bool, &Range<usize>)> = None;
-        for range in segments {
-            let hit = self
-                .cues
-                .iter()
-                .filter_map(|c| find(c, plan, range.clone(), &[], 0))
-                .min_by_key(|h| h.first);
-            if let Some(h) = hit {
-                let opens = h.first <= range.start + 1;
-                if best.is_none_or(|(b, _)| opens && !b) {
-                    best = Some((opens, range));
-                }
+    fn find_judgement(&self, text: &str, index: &PlanIndex) -> JudgementResult {
+        // segment → (does the cue open it?)
+        let mut found: Vec<(usize, bool)> = Vec::new();
+        for cue in &self.cues {
+            for (s, h) in find_all(cue, index, &[], 0) {
+                found.push((s, h.first <= index.segments[s].start + 1));
             }
         }
+        let best = found
+            .iter()
+            .filter(|(_, opens)| *opens)
+            .map(|&(s, _)| s)
+            .min()
+            .or_else(|| found.iter().map(|&(s, _)| s).min())
+            .map(|s| &index.segments[s]);
+        let plan = &index.terms;
         match best {
-            Some((_, range)) => {
+            Some(range) => {
                 let start = plan[range.start].term.span.start;
                 let end = plan[range.end - 1].term.span.end;
                 JudgementResult {
@@ -488,21 +526,6 @@ impl Grader {
     }
 }
 
-/// Term index ranges of each segment, in order.
-fn segment_ranges(plan: &[PlanTerm]) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    let mut start = 0;
-    for i in 1..=plan.len() {
-        if i == plan.len() || plan[i].term.segment != plan[start].term.segment {
-            if i > start {
-                out.push(start..i);
-            }
-            start = i;
-        }
-    }
-    out
-}
-
 /// A segment as plain words for regex patterns: folded, abbreviations
 /// expanded, one space between words ("lenin's testament was hidden").
 struct SegmentText {
@@ -512,7 +535,8 @@ struct SegmentText {
 }
 
 impl SegmentText {
-    fn new(plan: &[PlanTerm], range: Range<usize>) -> SegmentText {
+    fn new(index: &PlanIndex, range: Range<usize>) -> SegmentText {
+        let plan = &index.terms;
         let mut text = String::new();
         let mut starts = Vec::with_capacity(range.len());
         for i in range {

@@ -1,8 +1,10 @@
-//! Phrases compiled for matching, and the search for a phrase inside one
-//! segment of a plan: every content word present, in any order, within a few
-//! words of each other.
+//! Phrases compiled for matching, a per-plan index of where each rubric word
+//! occurs, and the search for a phrase inside one segment of a plan: every
+//! content word present, in any order, within a few words of each other.
 
 use crate::text::{Expander, Term, TokenKind, tokenize};
+use rustc_hash::FxHashMap as HashMap;
+use std::ops::Range;
 
 /// Words that carry no meaning of their own in a phrase: "testament of Lenin"
 /// must match "Lenin's testament".
@@ -16,11 +18,30 @@ pub fn is_stopword(base: &str) -> bool {
     STOPWORDS.contains(&base)
 }
 
+/// Gives every distinct stem in a rubric a small number, so a plan word is
+/// looked up once and compared as an integer afterwards.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, stem: &str) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(stem.to_string()).or_insert(next)
+    }
+
+    pub fn get(&self, stem: &str) -> Option<u32> {
+        self.ids.get(stem).copied()
+    }
+}
+
 /// A word of a compiled phrase.
 #[derive(Debug, Clone)]
 pub struct PhraseWord {
     pub base: String,
     pub stem: String,
+    pub stem_id: u32,
     pub number: bool,
     /// Index in the grader's vocabulary of typo-matchable words.
     pub vocab: Option<usize>,
@@ -39,13 +60,19 @@ impl Phrase {
     /// Compiles `text` with the same expansion the plan gets, so a phrase
     /// written as "SIOC" matches a plan that wrote it out, and vice versa.
     /// With `all_words`, stopwords must be present too (exclusions, cues).
-    pub fn compile(text: &str, expander: &Expander, all_words: bool) -> Phrase {
-        let terms = expander.expand(&tokenize(text));
+    pub fn compile(
+        text: &str,
+        expander: &Expander,
+        all_words: bool,
+        interner: &mut Interner,
+    ) -> Phrase {
+        let terms = expander.expand(tokenize(text));
         let words: Vec<PhraseWord> = terms
             .iter()
             .map(|t| PhraseWord {
                 base: t.base.clone(),
                 stem: t.stem.clone(),
+                stem_id: interner.intern(&t.stem),
                 number: t.kind == TokenKind::Number,
                 vocab: None,
             })
@@ -77,30 +104,155 @@ pub enum WordMatch {
     WeakFuzzy,
 }
 
-/// A plan term plus the vocabulary words it is a typo of.
+/// A plan term and what it can match.
+#[derive(Debug, Clone)]
 pub struct PlanTerm {
     pub term: Term,
-    /// Vocabulary words this non-word is a misspelling of.
-    pub fuzzy: Vec<usize>,
-    /// Vocabulary words this real word is one slip away from.
-    pub weak: Vec<usize>,
+    /// The rubric stem this word has, if any rubric word shares it.
+    pub stem_id: Option<u32>,
+    /// Index of the segment (sentence or bullet) in [`PlanIndex::segments`].
+    pub segment: usize,
 }
 
-pub fn word_match(plan: &PlanTerm, w: &PhraseWord) -> Option<WordMatch> {
-    let t = &plan.term;
-    if w.number || t.kind == TokenKind::Number {
-        return (t.base == w.base).then_some(WordMatch::Exact);
+/// Where each rubric word occurs in one plan.
+#[derive(Debug)]
+pub struct PlanIndex {
+    pub terms: Vec<PlanTerm>,
+    /// Term ranges of each sentence or bullet, in order.
+    pub segments: Vec<Range<usize>>,
+    /// Positions of the terms with each rubric stem: the positions with stem
+    /// id `i` are `stem_pos[stem_start[i]..stem_start[i + 1]]`, ascending.
+    stem_start: Vec<u32>,
+    stem_pos: Vec<usize>,
+    /// (vocabulary index, position, how) of every misspelling, sorted.
+    by_vocab: Vec<(usize, usize, WordMatch)>,
+}
+
+impl PlanIndex {
+    /// `typos(term)` gives (vocabulary words it misspells, how trusted).
+    pub fn new(
+        terms: Vec<Term>,
+        interner: &Interner,
+        mut typos: impl FnMut(&Term, bool) -> Vec<(usize, WordMatch)>,
+    ) -> PlanIndex {
+        let mut by_stem = Vec::with_capacity(terms.len());
+        let mut by_vocab = Vec::new();
+        let mut segments: Vec<Range<usize>> = Vec::new();
+        let mut plan = Vec::with_capacity(terms.len());
+        let mut last_segment = None;
+        for (pos, term) in terms.into_iter().enumerate() {
+            if last_segment != Some(term.segment) {
+                segments.push(pos..pos);
+                last_segment = Some(term.segment);
+            }
+            let seg = segments.len() - 1;
+            segments[seg].end = pos + 1;
+            let stem_id = interner.get(&term.stem);
+            if let Some(id) = stem_id {
+                by_stem.push((id, pos));
+            }
+            for (v, m) in typos(&term, stem_id.is_some()) {
+                by_vocab.push((v, pos, m));
+            }
+            plan.push(PlanTerm {
+                term,
+                stem_id,
+                segment: seg,
+            });
+        }
+        by_stem.sort_unstable();
+        by_vocab.sort_unstable();
+        let mut stem_start = vec![0u32; interner.ids.len() + 1];
+        for &(id, _) in &by_stem {
+            stem_start[id as usize + 1] += 1;
+        }
+        for i in 1..stem_start.len() {
+            stem_start[i] += stem_start[i - 1];
+        }
+        PlanIndex {
+            terms: plan,
+            segments,
+            stem_start,
+            stem_pos: by_stem.into_iter().map(|(_, p)| p).collect(),
+            by_vocab,
+        }
     }
-    if t.base == w.base {
-        Some(WordMatch::Exact)
-    } else if t.stem == w.stem {
-        Some(WordMatch::Stem)
-    } else if w.vocab.is_some_and(|v| plan.fuzzy.contains(&v)) {
-        Some(WordMatch::Fuzzy)
-    } else if w.vocab.is_some_and(|v| plan.weak.contains(&v)) {
-        Some(WordMatch::WeakFuzzy)
-    } else {
-        None
+
+    /// Positions (ascending) of the terms with this rubric stem.
+    fn stem_positions(&self, id: u32) -> &[usize] {
+        let i = id as usize;
+        &self.stem_pos[self.stem_start[i] as usize..self.stem_start[i + 1] as usize]
+    }
+
+    /// Misspellings (ascending position) of this vocabulary word.
+    fn vocab_positions(&self, v: Option<usize>) -> &[(usize, usize, WordMatch)] {
+        let Some(v) = v else { return &[] };
+        let from = self.by_vocab.partition_point(|&(x, _, _)| x < v);
+        let to = self.by_vocab.partition_point(|&(x, _, _)| x <= v);
+        &self.by_vocab[from..to]
+    }
+
+    /// How many places a phrase word could match anywhere in the plan.
+    fn candidates(&self, w: &PhraseWord) -> usize {
+        self.stem_positions(w.stem_id).len() + self.vocab_positions(w.vocab).len()
+    }
+
+    /// The segments worth searching for `phrase`: those holding its rarest
+    /// content word. Empty when some content word occurs nowhere.
+    pub fn segments_for(&self, phrase: &Phrase) -> Vec<usize> {
+        let mut rarest: Option<(usize, &PhraseWord)> = None;
+        for &i in &phrase.content {
+            let w = &phrase.words[i];
+            let n = self.candidates(w);
+            if n == 0 {
+                return Vec::new();
+            }
+            if rarest.is_none_or(|(m, _)| n < m) {
+                rarest = Some((n, w));
+            }
+        }
+        let Some((_, w)) = rarest else {
+            return Vec::new();
+        };
+        let mut segs: Vec<usize> = self
+            .stem_positions(w.stem_id)
+            .iter()
+            .copied()
+            .chain(self.vocab_positions(w.vocab).iter().map(|&(_, p, _)| p))
+            .map(|p| self.terms[p].segment)
+            .collect();
+        segs.sort_unstable();
+        segs.dedup();
+        segs
+    }
+
+    /// Every place in `range` where `w` matches, with how.
+    fn matches_in(&self, w: &PhraseWord, range: &Range<usize>, out: &mut Vec<(usize, WordMatch)>) {
+        let exact_or_stem = self.stem_positions(w.stem_id);
+        let from = exact_or_stem.partition_point(|&p| p < range.start);
+        for &p in exact_or_stem[from..].iter().take_while(|&&p| p < range.end) {
+            let t = &self.terms[p].term;
+            let number_mismatch = (w.number || t.kind == TokenKind::Number) && t.base != w.base;
+            if number_mismatch {
+                continue;
+            }
+            out.push((
+                p,
+                if t.base == w.base {
+                    WordMatch::Exact
+                } else {
+                    WordMatch::Stem
+                },
+            ));
+        }
+        let list = self.vocab_positions(w.vocab);
+        let from = list.partition_point(|&(_, p, _)| p < range.start);
+        out.extend(
+            list[from..]
+                .iter()
+                .take_while(|&&(_, p, _)| p < range.end)
+                .map(|&(_, p, m)| (p, m)),
+        );
     }
 }
 
@@ -115,37 +267,42 @@ pub struct Hit {
     pub verbatim: bool,
 }
 
-/// Finds the tightest occurrence of `phrase` among `plan[range]`, skipping
+/// Finds the tightest occurrence of `phrase` within segment `seg`, skipping
 /// blocked positions. The content words may come in any order; the window
 /// holding them may be at most `slack` words longer than the phrase.
 pub fn find(
     phrase: &Phrase,
-    plan: &[PlanTerm],
-    range: std::ops::Range<usize>,
-    blocked: &[std::ops::Range<usize>],
+    index: &PlanIndex,
+    seg: usize,
+    blocked: &[Range<usize>],
     slack: usize,
 ) -> Option<Hit> {
     let needed = phrase.content.len();
     if needed == 0 {
         return None;
     }
+    let range = index.segments[seg].clone();
     // (position, which content word, how it matched)
     let mut events: Vec<(usize, usize, WordMatch)> = Vec::new();
-    for p in range {
-        if blocked.iter().any(|b| b.contains(&p)) {
-            continue;
-        }
-        for (k, &wi) in phrase.content.iter().enumerate() {
-            match word_match(&plan[p], &phrase.words[wi]) {
-                Some(WordMatch::WeakFuzzy) if needed < 2 => {}
-                Some(m) => events.push((p, k, m)),
-                None => {}
-            }
+    let mut found = Vec::new();
+    for (k, &wi) in phrase.content.iter().enumerate() {
+        found.clear();
+        index.matches_in(&phrase.words[wi], &range, &mut found);
+        let before = events.len();
+        events.extend(
+            found
+                .iter()
+                .filter(|(p, m)| {
+                    let lone_slip = *m == WordMatch::WeakFuzzy && needed < 2;
+                    !lone_slip && !blocked.iter().any(|b| b.contains(p))
+                })
+                .map(|&(p, m)| (p, k, m)),
+        );
+        if events.len() == before {
+            return None;
         }
     }
-    if events.is_empty() {
-        return None;
-    }
+    events.sort_unstable();
     let limit = phrase.words.len() + slack;
     let mut counts = vec![0usize; needed];
     let mut have = 0;
@@ -187,13 +344,12 @@ pub fn find(
     if weakest == WordMatch::WeakFuzzy && strongest > WordMatch::Stem {
         return None;
     }
-    let fuzzy = weakest >= WordMatch::Fuzzy;
     positions.sort_unstable();
     positions.dedup();
     let first = events[l].0;
     let last = events[r].0;
     let verbatim = last + 1 - first == phrase.words.len()
-        && plan[first..=last]
+        && index.terms[first..=last]
             .iter()
             .zip(&phrase.words)
             .all(|(p, w)| p.term.base == w.base);
@@ -201,7 +357,21 @@ pub fn find(
         first,
         last,
         positions,
-        fuzzy,
+        fuzzy: weakest >= WordMatch::Fuzzy,
         verbatim,
     })
+}
+
+/// Every segment where `phrase` occurs, with the hit.
+pub fn find_all(
+    phrase: &Phrase,
+    index: &PlanIndex,
+    blocked: &[Range<usize>],
+    slack: usize,
+) -> Vec<(usize, Hit)> {
+    index
+        .segments_for(phrase)
+        .into_iter()
+        .filter_map(|s| find(phrase, index, s, blocked, slack).map(|h| (s, h)))
+        .collect()
 }

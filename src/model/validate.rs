@@ -181,11 +181,7 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
 
 /// Why a pattern does not compile: (span inside the pattern, what, how to fix).
 fn regex_error(pattern: &str) -> Option<(Option<std::ops::Range<usize>>, String, String)> {
-    let err = regex::RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .size_limit(1 << 20)
-        .build()
-        .err()?;
+    let err = crate::text::pattern::build(pattern).err()?;
     let mut help =
         String::from("patterns use the Rust `regex` syntax; escape literal brackets as `\\(`");
     if ["(?=", "(?!", "(?<=", "(?<!"]

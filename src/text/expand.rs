@@ -3,6 +3,7 @@
 
 use super::fold::stem;
 use super::tokenize::{Term, Token, TokenKind, tokenize};
+use rustc_hash::FxHashMap as HashMap;
 
 /// Note-taking shorthand every student uses, expanded in every plan.
 /// Rubric abbreviations take precedence over these.
@@ -50,8 +51,8 @@ pub const BUILTIN_SHORTHAND: &[(&str, &str)] = &[
 /// One compiled abbreviation: the token sequence to find and its expansion.
 #[derive(Debug, Clone)]
 struct Abbreviation {
-    /// Raw token texts of the key ("Z", "+", "K").
-    key: Vec<String>,
+    /// The key's tokens: original text and folded form ("Z", "+", "K").
+    key: Vec<(String, String)>,
     case_sensitive: bool,
     expansion: Vec<Token>,
 }
@@ -59,8 +60,11 @@ struct Abbreviation {
 /// A set of abbreviations applied to plans before matching.
 #[derive(Debug, Clone, Default)]
 pub struct Expander {
-    // Longest keys first, so "w/o" wins over "w/" and "gen sec" over "sec".
+    /// Longest keys first, so "w/o" wins over "w/" and "gen sec" over "sec";
+    /// rubric keys before built-in ones of the same length.
     abbreviations: Vec<Abbreviation>,
+    /// Indices into `abbreviations` by the folded first key token, in order.
+    by_first: HashMap<String, Vec<usize>>,
 }
 
 impl Expander {
@@ -80,7 +84,10 @@ impl Expander {
             .map(|kv| (0, kv))
             .chain(builtin.iter().map(|&(k, v)| (1, (k, v))))
         {
-            let key_tokens: Vec<String> = tokenize(key).into_iter().map(|t| t.raw_base).collect();
+            let key_tokens: Vec<(String, String)> = tokenize(key)
+                .into_iter()
+                .map(|t| (t.raw_base, t.base))
+                .collect();
             if key_tokens.is_empty() {
                 continue;
             }
@@ -94,10 +101,15 @@ impl Expander {
                 },
             ));
         }
-        // Longer keys first; rubric before built-in at equal length (stable sort).
         abbreviations.sort_by_key(|(priority, a)| (std::cmp::Reverse(a.key.len()), *priority));
+        let abbreviations: Vec<Abbreviation> = abbreviations.into_iter().map(|(_, a)| a).collect();
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, a) in abbreviations.iter().enumerate() {
+            by_first.entry(a.key[0].1.clone()).or_default().push(i);
+        }
         Expander {
-            abbreviations: abbreviations.into_iter().map(|(_, a)| a).collect(),
+            abbreviations,
+            by_first,
         }
     }
 
@@ -106,25 +118,33 @@ impl Expander {
             return false;
         }
         let segment = window[0].segment;
-        a.key.iter().zip(window).enumerate().all(|(i, (k, t))| {
-            // A possessive may only stand on the key's last token ("S's").
-            (!t.possessive || i + 1 == a.key.len())
-                && t.segment == segment
-                && if a.case_sensitive {
-                    &t.raw_base == k
-                } else {
-                    t.raw_base.to_lowercase() == k.to_lowercase()
-                }
-        })
+        a.key
+            .iter()
+            .zip(window)
+            .enumerate()
+            .all(|(i, ((raw, base), t))| {
+                // A possessive may only stand on the key's last token ("S's").
+                (!t.possessive || i + 1 == a.key.len())
+                    && t.segment == segment
+                    && if a.case_sensitive {
+                        &t.raw_base == raw
+                    } else {
+                        &t.base == base
+                    }
+            })
     }
 
     /// Turns tokens into matchable terms, expanding abbreviations.
-    pub fn expand(&self, tokens: &[Token]) -> Vec<Term> {
+    pub fn expand(&self, mut tokens: Vec<Token>) -> Vec<Term> {
         let mut terms = Vec::with_capacity(tokens.len() + 8);
         let mut i = 0;
         'outer: while i < tokens.len() {
             let rest = &tokens[i..];
-            for a in &self.abbreviations {
+            let candidates = self
+                .by_first
+                .get(&rest[0].base)
+                .map_or(&[][..], Vec::as_slice);
+            for a in candidates.iter().map(|&j| &self.abbreviations[j]) {
                 if !Self::key_matches(a, rest) {
                     continue;
                 }
@@ -146,9 +166,8 @@ impl Expander {
                 i += len;
                 continue 'outer;
             }
-            let t = &rest[0];
-            if t.kind != TokenKind::Symbol {
-                terms.push(Term::from_token(t));
+            if tokens[i].kind != TokenKind::Symbol {
+                terms.push(Term::from_token(&mut tokens[i]));
             }
             i += 1;
         }
@@ -162,7 +181,7 @@ mod tests {
 
     fn expand(abbrevs: &[(&str, &str)], text: &str) -> Vec<(String, String)> {
         let e = Expander::new(abbrevs.iter().copied(), true);
-        e.expand(&tokenize(text))
+        e.expand(tokenize(text))
             .into_iter()
             .map(|t| (t.base, text[t.span].to_string()))
             .collect()

@@ -2,12 +2,21 @@
 //! and "INDUSTRIALISED" compare equal. Pure functions, no rubric knowledge.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// Lower-cases a word and strips accents and typographic quotes, so that
 /// "Trótsky’s" and "trotsky's" fold to the same text.
 pub fn fold_word(raw: &str) -> String {
+    if raw.is_ascii() {
+        let mut out = raw.to_ascii_lowercase();
+        if out.contains('`') {
+            out = out.replace('`', "'");
+        }
+        return out;
+    }
     let mut out = String::with_capacity(raw.len());
     for c in raw.nfkd() {
         if unicode_normalization::char::is_combining_mark(c) {
@@ -25,17 +34,18 @@ pub fn fold_word(raw: &str) -> String {
 /// "soviets'" → ("soviets", true). Contractions such as "wasn't" lose their
 /// apostrophe instead ("wasnt").
 pub fn strip_possessive(folded: &str) -> (String, bool) {
-    if let Some(base) = folded.strip_suffix("'s")
-        && !base.is_empty()
+    let (base, possessive) = match folded
+        .strip_suffix("'s")
+        .or_else(|| folded.strip_suffix('\''))
     {
-        return (base.replace('\'', ""), true);
+        Some(base) if !base.is_empty() => (base, true),
+        _ => (folded, false),
+    };
+    if base.contains('\'') {
+        (base.replace('\'', ""), possessive)
+    } else {
+        (base.to_string(), possessive)
     }
-    if let Some(base) = folded.strip_suffix('\'')
-        && !base.is_empty()
-    {
-        return (base.replace('\'', ""), true);
-    }
-    (folded.replace('\'', ""), false)
 }
 
 /// British spellings whose American form the stemmer would otherwise keep apart.
@@ -108,7 +118,24 @@ pub fn stem(base: &str) -> String {
     if base.chars().any(|c| c.is_ascii_digit()) {
         return base.to_string();
     }
-    stemmer().stem(&americanise(base)).into_owned()
+    // Stemming is the costliest step of reading a plan, and a class's plans
+    // share most of their words, so each thread remembers recent stems.
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::default());
+    }
+    const CACHE_LIMIT: usize = 50_000;
+    CACHE.with(|cache| {
+        if let Some(s) = cache.borrow().get(base) {
+            return s.clone();
+        }
+        let s = stemmer().stem(&americanise(base)).into_owned();
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(base.to_string(), s.clone());
+        s
+    })
 }
 
 #[cfg(test)]

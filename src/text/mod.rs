@@ -4,6 +4,7 @@
 pub mod dictionary;
 pub mod expand;
 pub mod fold;
+pub mod pattern;
 pub mod tokenize;
 
 pub use expand::Expander;

@@ -227,12 +227,13 @@ pub struct Term {
 }
 
 impl Term {
-    pub fn from_token(t: &Token) -> Term {
+    /// Makes a term of a token, taking its folded text.
+    pub fn from_token(t: &mut Token) -> Term {
         Term {
             span: t.span.clone(),
             segment: t.segment,
             stem: stem(&t.base),
-            base: t.base.clone(),
+            base: std::mem::take(&mut t.base),
             kind: t.kind,
             expanded: false,
             possessive: t.possessive,
