@@ -13,3 +13,4 @@ pub use model::{Deck, Rubric};
 pub mod calibrate;
 pub mod error;
 pub mod library;
+pub mod study;

@@ -5,7 +5,9 @@
 mod grade;
 mod input;
 mod library_cmds;
+mod practice;
 mod render;
+mod study_cmds;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use planmark::error::Error;
@@ -42,6 +44,10 @@ pub struct GlobalOpts {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// The study database [default: $PLANMARK_DB, else planmark.db in the
+    /// platform data dir; see `planmark where`].
+    #[arg(long, value_name = "PATH", global = true)]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,6 +70,26 @@ pub enum Command {
         /// The card, as DECK/CARD or just CARD.
         card: String,
     },
+    /// Practise the next due card: write a plan, get it graded, see the model answer.
+    Practice(practice::PracticeArgs),
+    /// List due and upcoming cards.
+    Due(study_cmds::DueArgs),
+    /// List past attempts, of one card or all.
+    History {
+        /// Only this card (DECK/CARD or CARD).
+        card: Option<String>,
+    },
+    /// Show one attempt again: its plan and feedback (re-graded if the rubric changed).
+    Attempt {
+        /// The attempt number (see `planmark history`).
+        id: i64,
+    },
+    /// Progress: marks and trends per card, factors missed most, mastery per deck.
+    Stats(study_cmds::StatsArgs),
+    /// List plans saved as drafts (not yet graded); resume with `practice --resume N`.
+    Drafts(study_cmds::DraftsArgs),
+    /// Print where planmark keeps its data, and how to back it up or delete it.
+    Where,
 }
 
 /// Output formats shared by commands.
@@ -85,19 +111,40 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let ctx = Context::new(&cli.global);
     let result = match cli.command {
-        Command::Grade(args) => grade::run(&ctx, args),
-        Command::Decks => library_cmds::decks(&ctx),
-        Command::Rubrics => library_cmds::rubrics(&ctx),
-        Command::Show { card } => library_cmds::show(&ctx, &card),
+        Command::Grade(args) => grade::run(&ctx, args).map_err(anyhow::Error::from),
+        Command::Decks => library_cmds::decks(&ctx).map_err(anyhow::Error::from),
+        Command::Rubrics => library_cmds::rubrics(&ctx).map_err(anyhow::Error::from),
+        Command::Show { card } => library_cmds::show(&ctx, &card).map_err(anyhow::Error::from),
+        Command::Practice(args) => practice::run(&ctx, args),
+        Command::Due(args) => study_cmds::due(&ctx, args),
+        Command::History { card } => study_cmds::history(&ctx, card.as_deref()),
+        Command::Attempt { id } => study_cmds::attempt(&ctx, id),
+        Command::Stats(args) => study_cmds::stats(&ctx, args),
+        Command::Drafts(args) => study_cmds::drafts(&ctx, args),
+        Command::Where => study_cmds::where_(&ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        // `planmark grade … | head`: the reader left; nothing to report.
-        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::from(exit::OK)
-        }
         Err(e) => {
-            ctx.report_error(&e);
+            // `planmark grade … | head`: the reader left; nothing to report.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || matches!(c.downcast_ref::<Error>(), Some(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::from(exit::OK);
+            }
+            match e.downcast_ref::<Error>() {
+                Some(err) => ctx.report_error(err),
+                None => {
+                    let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+                    eprintln!(
+                        "{}",
+                        render::error_line(&chain.join(": "), ctx.color_stderr)
+                    );
+                }
+            }
             ExitCode::from(exit::BAD_INPUT)
         }
     }
@@ -108,6 +155,9 @@ pub struct Context {
     pub library_dirs: Vec<PathBuf>,
     pub color_stdout: bool,
     pub color_stderr: bool,
+    pub db: PathBuf,
+    /// A fixed time (unix seconds) from $PLANMARK_NOW, for tests and demos.
+    pub fixed_now: Option<i64>,
 }
 
 impl Context {
@@ -126,7 +176,32 @@ impl Context {
             ),
             color_stdout: decide(std::io::stdout().is_terminal()),
             color_stderr: decide(std::io::stderr().is_terminal()),
+            db: g
+                .db
+                .clone()
+                .or_else(|| {
+                    std::env::var_os("PLANMARK_DB")
+                        .filter(|v| !v.is_empty())
+                        .map(PathBuf::from)
+                })
+                .unwrap_or_else(default_db),
+            fixed_now: std::env::var("PLANMARK_NOW")
+                .ok()
+                .and_then(|v| v.trim().parse().ok()),
         }
+    }
+
+    /// The current time in unix seconds (or $PLANMARK_NOW).
+    pub fn now(&self) -> i64 {
+        self.fixed_now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        })
+    }
+
+    pub fn store(&self) -> Result<planmark::study::Store, planmark::study::StoreError> {
+        planmark::study::Store::open(&self.db)
     }
 
     pub fn library(&self) -> planmark::library::Library {
@@ -142,4 +217,11 @@ impl Context {
             ),
         }
     }
+}
+
+/// `planmark.db` in the platform data dir (e.g. ~/.local/share/planmark).
+pub fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("", "", "planmark")
+        .map(|p| p.data_dir().join("planmark.db"))
+        .unwrap_or_else(|| PathBuf::from("planmark.db"))
 }

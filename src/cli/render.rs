@@ -6,9 +6,9 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CON
 use planmark::grade::{GradeResult, Rule};
 use planmark::model::{FileDiagnostics, Severity};
 
-const BOLD: &str = "\x1b[1m";
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
+pub const BOLD: &str = "\x1b[1m";
+pub const RED: &str = "\x1b[31m";
+pub const GREEN: &str = "\x1b[32m";
 const YELLOW: &str = "\x1b[33m";
 const HIGHLIGHT: &str = "\x1b[1;4;32m";
 const RESET: &str = "\x1b[0m";

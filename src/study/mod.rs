@@ -1,0 +1,9 @@
+//! Studying: the SQLite store, the FSRS scheduler adapter and the analytics
+//! behind `planmark stats`. The clock is always passed in.
+
+pub mod analytics;
+pub mod schedule;
+pub mod store;
+
+pub use schedule::{CardState, PickReason, Rating, Scheduler, pick_next, rating_for};
+pub use store::{Attempt, Draft, NewAttempt, Store, StoreError};

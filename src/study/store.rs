@@ -1,0 +1,558 @@
+//! The SQLite store of attempts, drafts and scheduling state. Schema changes
+//! are numbered migrations recorded in `PRAGMA user_version`; every write is a
+//! transaction; WAL and a busy timeout let two terminals study at once.
+
+use super::schedule::{CardState, Rating};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Each entry upgrades the schema by one version; never edit a shipped one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: attempts, scheduling state, drafts.
+    "CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        card TEXT NOT NULL,
+        rubric_id TEXT NOT NULL,
+        rubric_hash TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        mark INTEGER NOT NULL,
+        max_mark INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        coverage REAL NOT NULL,
+        result_json TEXT NOT NULL,
+        rating TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL
+    );
+    CREATE INDEX attempts_by_card ON attempts(card, finished_at);
+    CREATE TABLE schedule (
+        card TEXT PRIMARY KEY,
+        stability REAL NOT NULL,
+        difficulty REAL NOT NULL,
+        due INTEGER NOT NULL,
+        last_review INTEGER NOT NULL,
+        reps INTEGER NOT NULL,
+        lapses INTEGER NOT NULL
+    );
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY,
+        card TEXT NOT NULL,
+        rubric_id TEXT,
+        plan TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        attempt_id INTEGER REFERENCES attempts(id)
+    );",
+    // 2: the study mode of each attempt, and a log of every review.
+    "ALTER TABLE attempts ADD COLUMN mode TEXT NOT NULL DEFAULT 'practice';
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        card TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        rating TEXT NOT NULL,
+        reviewed_at INTEGER NOT NULL,
+        stability REAL NOT NULL,
+        difficulty REAL NOT NULL,
+        due INTEGER NOT NULL
+    );
+    CREATE INDEX reviews_by_card ON reviews(card, reviewed_at);",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{} is not a planmark database (it is not SQLite); move it aside or choose another with --db PATH", path.display())]
+    NotADatabase { path: PathBuf },
+    #[error("{} was written by a newer planmark (schema version {found}, this one knows up to {supported}); upgrade planmark to open it. The file was not changed.", path.display())]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{} is busy: another planmark has held it for over 5 seconds; try again in a moment", path.display())]
+    Busy { path: PathBuf },
+    #[error("cannot create the folder for {}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database {}: {source}", path.display())]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+/// A plan being written; kept until it is graded, so nothing typed is lost.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Draft {
+    pub id: i64,
+    pub card: String,
+    pub rubric_id: Option<String>,
+    pub plan: String,
+    pub started_at: i64,
+    pub updated_at: i64,
+}
+
+/// A graded attempt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    pub id: i64,
+    pub card: String,
+    pub mode: String,
+    pub rubric_id: String,
+    pub rubric_hash: String,
+    pub plan: String,
+    pub mark: u32,
+    pub max_mark: u32,
+    pub level: u32,
+    pub coverage: f64,
+    /// The full grade result as JSON (per-factor results and feedback).
+    pub result_json: String,
+    pub rating: String,
+    pub duration_ms: i64,
+    pub started_at: i64,
+    pub finished_at: i64,
+}
+
+/// What to record when a plan has been graded.
+#[derive(Debug, Clone)]
+pub struct NewAttempt<'a> {
+    pub card: &'a str,
+    pub mode: &'a str,
+    pub rubric_id: &'a str,
+    pub rubric_hash: String,
+    pub plan: &'a str,
+    pub result: &'a crate::grade::GradeResult,
+    pub rating: Rating,
+    pub started_at: i64,
+    pub finished_at: i64,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema
+    /// up to date. A file that is not SQLite, or from a newer planmark, is left
+    /// untouched.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        Store::init(conn, path)
+    }
+
+    /// A throw-away database, for tests.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|e| classify(Path::new(":memory:"), e))?;
+        Store::init(conn, Path::new(":memory:"))
+    }
+
+    fn init(conn: Connection, path: &Path) -> Result<Store, StoreError> {
+        let err = |e| classify(path, e);
+        conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
+        // Reading the version first: a non-database fails here, before any write.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        // With WAL, NORMAL never corrupts the file; a power cut may lose only
+        // the last draft save, and each keystroke-line save stays cheap.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(err)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
+        if from == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        // Another process may have migrated while we waited for the lock.
+        let current: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| classify(&path, e))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(|e| classify(&path, e))?;
+        }
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, e)
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Saves a new draft and returns its id.
+    pub fn create_draft(
+        &self,
+        card: &str,
+        rubric_id: Option<&str>,
+        plan: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO drafts (card, rubric_id, plan, started_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+                params![card, rubric_id, plan, now],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn update_draft(&self, id: i64, plan: &str, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE drafts SET plan = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, plan, now],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Drafts not yet graded, newest first.
+    pub fn open_drafts(&self) -> Result<Vec<Draft>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, card, rubric_id, plan, started_at, updated_at FROM drafts
+                 WHERE attempt_id IS NULL ORDER BY updated_at DESC, id DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], draft_row).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    pub fn draft(&self, id: i64) -> Result<Option<Draft>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, card, rubric_id, plan, started_at, updated_at FROM drafts WHERE id = ?1 AND attempt_id IS NULL",
+                [id],
+                draft_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn delete_draft(&self, id: i64) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM drafts WHERE id = ?1 AND attempt_id IS NULL",
+                [id],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
+    /// Records a graded attempt, the card's new schedule and the review, and
+    /// closes the draft, all in one transaction.
+    pub fn record_attempt(
+        &mut self,
+        a: &NewAttempt,
+        state: &CardState,
+        draft: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let path = self.path.clone();
+        let e = |e| classify(&path, e);
+        let result_json = serde_json::to_string(a.result).expect("grade results serialise");
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(e)?;
+        tx.execute(
+            "INSERT INTO attempts (card, mode, rubric_id, rubric_hash, plan, mark, max_mark, level, coverage,
+                result_json, rating, duration_ms, started_at, finished_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                a.card,
+                a.mode,
+                a.rubric_id,
+                a.rubric_hash,
+                a.plan,
+                a.result.mark,
+                a.result.max_mark,
+                a.result.level,
+                a.result.coverage,
+                result_json,
+                a.rating.as_str(),
+                (a.finished_at - a.started_at).max(0) * 1000,
+                a.started_at,
+                a.finished_at
+            ],
+        )
+        .map_err(e)?;
+        let id = tx.last_insert_rowid();
+        write_review(&tx, a.card, a.mode, a.rating, state, a.finished_at).map_err(e)?;
+        if let Some(d) = draft {
+            tx.execute(
+                "UPDATE drafts SET attempt_id = ?2, plan = ?3, updated_at = ?4 WHERE id = ?1",
+                params![d, id, a.plan, a.finished_at],
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
+        Ok(id)
+    }
+
+    /// Records a review that has no graded plan (e.g. a flashcard rating).
+    pub fn record_review(
+        &mut self,
+        card: &str,
+        mode: &str,
+        rating: Rating,
+        state: &CardState,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        write_review(&tx, card, mode, rating, state, now).map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    /// How many cards had their first review at or after `since`.
+    pub fn new_cards_since(&self, since: i64) -> Result<u32, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM (SELECT MIN(reviewed_at) AS first FROM reviews GROUP BY card) WHERE first >= ?1",
+                [since],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn card_state(&self, card: &str) -> Result<Option<CardState>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT stability, difficulty, due, last_review, reps, lapses FROM schedule WHERE card = ?1",
+                [card],
+                state_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every scheduled card with its state.
+    pub fn card_states(&self) -> Result<Vec<(String, CardState)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT card, stability, difficulty, due, last_review, reps, lapses FROM schedule ORDER BY due, card")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    CardState {
+                        stability: r.get(1)?,
+                        difficulty: r.get(2)?,
+                        due: r.get(3)?,
+                        last_review: r.get(4)?,
+                        reps: r.get(5)?,
+                        lapses: r.get(6)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Attempts, oldest first; of one card, or all.
+    pub fn attempts(&self, card: Option<&str>) -> Result<Vec<Attempt>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE (?1 IS NULL OR card = ?1) ORDER BY finished_at, id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([card], attempt_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    pub fn attempt(&self, id: i64) -> Result<Option<Attempt>, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?1"),
+                [id],
+                attempt_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+}
+
+fn write_review(
+    tx: &rusqlite::Transaction,
+    card: &str,
+    mode: &str,
+    rating: Rating,
+    s: &CardState,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO schedule (card, stability, difficulty, due, last_review, reps, lapses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(card) DO UPDATE SET stability = ?2, difficulty = ?3, due = ?4,
+            last_review = ?5, reps = ?6, lapses = ?7",
+        params![
+            card,
+            s.stability,
+            s.difficulty,
+            s.due,
+            s.last_review,
+            s.reps,
+            s.lapses
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO reviews (card, mode, rating, reviewed_at, stability, difficulty, due)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            card,
+            mode,
+            rating.as_str(),
+            now,
+            s.stability,
+            s.difficulty,
+            s.due
+        ],
+    )?;
+    Ok(())
+}
+
+const ATTEMPT_COLUMNS: &str = "id, card, mode, rubric_id, rubric_hash, plan, mark, max_mark, level, coverage, \
+    result_json, rating, duration_ms, started_at, finished_at";
+
+fn attempt_row(r: &rusqlite::Row) -> rusqlite::Result<Attempt> {
+    Ok(Attempt {
+        id: r.get(0)?,
+        card: r.get(1)?,
+        mode: r.get(2)?,
+        rubric_id: r.get(3)?,
+        rubric_hash: r.get(4)?,
+        plan: r.get(5)?,
+        mark: r.get(6)?,
+        max_mark: r.get(7)?,
+        level: r.get(8)?,
+        coverage: r.get(9)?,
+        result_json: r.get(10)?,
+        rating: r.get(11)?,
+        duration_ms: r.get(12)?,
+        started_at: r.get(13)?,
+        finished_at: r.get(14)?,
+    })
+}
+
+fn draft_row(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
+    Ok(Draft {
+        id: r.get(0)?,
+        card: r.get(1)?,
+        rubric_id: r.get(2)?,
+        plan: r.get(3)?,
+        started_at: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+fn state_row(r: &rusqlite::Row) -> rusqlite::Result<CardState> {
+    Ok(CardState {
+        stability: r.get(0)?,
+        difficulty: r.get(1)?,
+        due: r.get(2)?,
+        last_review: r.get(3)?,
+        reps: r.get(4)?,
+        lapses: r.get(5)?,
+    })
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
+        _ => StoreError::Sqlite { path, source: e },
+    }
+}
+
+/// A stable fingerprint of a rubric's text (64-bit FNV-1a, hex), so an
+/// attempt knows whether its rubric has changed since. Not cryptographic.
+pub fn text_hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drafts_survive_until_graded() {
+        let s = Store::open_in_memory().unwrap();
+        let id = s.create_draft("d/c", Some("r"), "first line", 10).unwrap();
+        s.update_draft(id, "first line\nsecond", 11).unwrap();
+        let drafts = s.open_drafts().unwrap();
+        assert_eq!(drafts.len(), 1);
+        assert_eq!(drafts[0].plan, "first line\nsecond");
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        assert_eq!(text_hash(""), "cbf29ce484222325");
+        assert_ne!(text_hash("a"), text_hash("b"));
+    }
+}
