@@ -77,16 +77,21 @@ pub fn diagnostics(fd: &FileDiagnostics, color: bool) -> String {
     out
 }
 
+/// A table fitted to the terminal (or 100 columns when output is piped).
 pub fn new_table(color: bool) -> Table {
+    use std::io::IsTerminal;
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     if !color {
         t.force_no_tty();
     }
-    if t.width().is_none() {
-        t.set_width(110);
-    }
+    let width = std::io::stdout()
+        .is_terminal()
+        .then(|| crossterm::terminal::size().ok())
+        .flatten()
+        .map_or(100, |(w, _)| w.max(60));
+    t.set_width(width);
     t
 }
 
@@ -125,10 +130,21 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
         } else {
             Cell::new("✗").fg(Color::Red)
         };
-        let matched = f
-            .matches
+        // The same words matched twice are listed once, with a count.
+        let mut seen: Vec<(String, &str, usize)> = Vec::new();
+        for m in &f.matches {
+            let text = short(&m.text, 40);
+            match seen.iter_mut().find(|(t, r, _)| *t == text && *r == rule_name(m.rule)) {
+                Some(entry) => entry.2 += 1,
+                None => seen.push((text, rule_name(m.rule), 1)),
+            }
+        }
+        let matched = seen
             .iter()
-            .map(|m| format!("“{}” ({})", short(&m.text, 40), rule_name(m.rule)))
+            .map(|(t, r, n)| {
+                let times = if *n > 1 { format!(" ×{n}") } else { String::new() };
+                format!("“{t}” ({r}){times}")
+            })
             .collect::<Vec<_>>()
             .join("\n");
         table.add_row(vec![
@@ -174,8 +190,25 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
     }
     if !r.feedback.is_empty() {
         out.push_str(&format!("\n{}\n", paint("Next steps", BOLD, color)));
+        // The three weightiest missing factors are enough to act on; the ✗
+        // rows above (and --format json) list every one.
+        const MISSING_SHOWN: usize = 3;
+        let missing = r.feedback.iter().filter(|l| l.starts_with("Missing")).count();
+        let mut shown = 0;
         for line in &r.feedback {
+            if line.starts_with("Missing") {
+                shown += 1;
+                if shown > MISSING_SHOWN {
+                    continue;
+                }
+            }
             out.push_str(&format!("  • {line}\n"));
+        }
+        if missing > MISSING_SHOWN {
+            out.push_str(&format!(
+                "  • …and {} more missing factors (the ✗ rows above).\n",
+                missing - MISSING_SHOWN
+            ));
         }
     }
     if color && !plan.trim().is_empty() {
