@@ -134,7 +134,10 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
         let mut seen: Vec<(String, &str, usize)> = Vec::new();
         for m in &f.matches {
             let text = short(&m.text, 40);
-            match seen.iter_mut().find(|(t, r, _)| *t == text && *r == rule_name(m.rule)) {
+            match seen
+                .iter_mut()
+                .find(|(t, r, _)| *t == text && *r == rule_name(m.rule))
+            {
                 Some(entry) => entry.2 += 1,
                 None => seen.push((text, rule_name(m.rule), 1)),
             }
@@ -142,7 +145,11 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
         let matched = seen
             .iter()
             .map(|(t, r, n)| {
-                let times = if *n > 1 { format!(" ×{n}") } else { String::new() };
+                let times = if *n > 1 {
+                    format!(" ×{n}")
+                } else {
+                    String::new()
+                };
                 format!("“{t}” ({r}){times}")
             })
             .collect::<Vec<_>>()
@@ -193,7 +200,11 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
         // The three weightiest missing factors are enough to act on; the ✗
         // rows above (and --format json) list every one.
         const MISSING_SHOWN: usize = 3;
-        let missing = r.feedback.iter().filter(|l| l.starts_with("Missing")).count();
+        let missing = r
+            .feedback
+            .iter()
+            .filter(|l| l.starts_with("Missing"))
+            .count();
         let mut shown = 0;
         for line in &r.feedback {
             if line.starts_with("Missing") {
