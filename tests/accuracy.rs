@@ -2,20 +2,21 @@
 //! precision and recall, and mark agreement. Fails below micro-F1 0.90.
 
 use planmark::Grader;
-use planmark::calibrate::{evaluate, parse_samples};
+use planmark::calibrate::{Report, evaluate, parse_samples};
 use planmark::library::Library;
 use std::path::Path;
 
-#[test]
-fn seed_question_plans_are_graded_like_an_examiner() {
-    let path = Path::new("tests/fixtures/stalin-trotsky.samples.toml");
+fn report(path: &str) -> (usize, Report) {
+    let path = Path::new(path);
     let text = std::fs::read_to_string(path).unwrap();
     let file = parse_samples(path, &text).unwrap();
-    assert!(file.samples.len() >= 40, "need at least 40 labelled plans");
     let rubric = Library::builtin().rubric("stalin-trotsky").unwrap().item;
     let grader = Grader::new(rubric).unwrap();
-    let report = evaluate(&grader, &file.samples);
+    (file.samples.len(), evaluate(&grader, &file.samples))
+}
 
+/// Prints the table a teacher would read (shown with `--nocapture`).
+fn print(report: &Report) {
     println!(
         "{:<26} {:>4} {:>4} {:>4} {:>9} {:>7}",
         "factor", "tp", "fp", "fn", "precision", "recall"
@@ -46,6 +47,13 @@ fn seed_question_plans_are_graded_like_an_examiner() {
         report.mean_abs_error,
         report.qwk
     );
+}
+
+#[test]
+fn seed_question_plans_are_graded_like_an_examiner() {
+    let (n, report) = report("tests/fixtures/stalin-trotsky.samples.toml");
+    print(&report);
+    assert!(n >= 40, "need at least 40 labelled plans");
     assert!(
         report.micro.f1() >= 0.90,
         "micro-F1 {:.3} is below 0.90",
@@ -54,6 +62,23 @@ fn seed_question_plans_are_graded_like_an_examiner() {
     assert!(
         report.qwk >= 0.80,
         "mark QWK {:.3} is below 0.80",
+        report.qwk
+    );
+}
+
+/// Plans written after the rubric was tuned and never used to tune it.
+#[test]
+fn held_out_plans_are_graded_nearly_as_well() {
+    let (_, report) = report("tests/fixtures/stalin-trotsky.heldout.samples.toml");
+    print(&report);
+    assert!(
+        report.micro.f1() >= 0.85,
+        "held-out micro-F1 {:.3} is below 0.85",
+        report.micro.f1()
+    );
+    assert!(
+        report.qwk >= 0.75,
+        "held-out mark QWK {:.3} is below 0.75",
         report.qwk
     );
 }

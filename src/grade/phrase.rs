@@ -328,6 +328,12 @@ pub fn find(
         }
     }
     let (_, l, r) = best?;
+    // Three or more content words must keep the phrase's order: "Zinoviev and
+    // Kamenev underestimated Stalin" is not "Trotsky underestimated Stalin,
+    // Zinoviev and Kamenev". Two may swap ("the testament of Lenin").
+    if needed >= 3 && !in_order(&events[l..=r], needed) {
+        return None;
+    }
     let mut positions = Vec::with_capacity(needed);
     let mut taken = vec![false; needed];
     let mut weakest = WordMatch::Exact;
@@ -360,6 +366,18 @@ pub fn find(
         fuzzy: weakest >= WordMatch::Fuzzy,
         verbatim,
     })
+}
+
+/// Whether the first occurrence of each content word in `window` comes in the
+/// phrase's order.
+fn in_order(window: &[(usize, usize, WordMatch)], needed: usize) -> bool {
+    let mut first = vec![usize::MAX; needed];
+    for &(p, k, _) in window {
+        if first[k] == usize::MAX {
+            first[k] = p;
+        }
+    }
+    first.windows(2).all(|w| w[0] <= w[1])
 }
 
 /// Every segment where `phrase` occurs, with the hit.

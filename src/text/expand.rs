@@ -42,6 +42,8 @@ pub const BUILTIN_SHORTHAND: &[(&str, &str)] = &[
     ("tho", "though"),
     ("vs", "versus"),
     ("opp", "opposition"),
+    ("gen", "general"),
+    ("perm", "permanent"),
     ("opps", "opponents"),
     ("1", "one"),
     ("2", "two"),
