@@ -310,7 +310,7 @@ impl Grader {
 
     /// Grades one plan.
     pub fn grade(&self, id: &str, text: &str) -> GradeResult {
-        let terms = self.expander.expand(tokenize(text));
+        let terms = self.expander.expand(text, tokenize(text));
         // Plans repeat their words ("Stalin", "Trotsky"): look each up once.
         let mut seen: HashMap<String, Vec<(usize, WordMatch)>> = HashMap::default();
         let index = PlanIndex::new(terms, &self.interner, |term, known| {

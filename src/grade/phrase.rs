@@ -66,7 +66,7 @@ impl Phrase {
         all_words: bool,
         interner: &mut Interner,
     ) -> Phrase {
-        let terms = expander.expand(tokenize(text));
+        let terms = expander.expand(text, tokenize(text));
         let words: Vec<PhraseWord> = terms
             .iter()
             .map(|t| PhraseWord {
@@ -114,6 +114,16 @@ pub struct PlanTerm {
     pub segment: usize,
 }
 
+/// Buffers reused by every phrase search in one plan, so the hot loop does
+/// not allocate.
+#[derive(Debug, Default)]
+struct Scratch {
+    events: Vec<(usize, usize, WordMatch)>,
+    counts: Vec<usize>,
+    taken: Vec<bool>,
+    first: Vec<usize>,
+}
+
 /// Where each rubric word occurs in one plan.
 #[derive(Debug)]
 pub struct PlanIndex {
@@ -126,6 +136,7 @@ pub struct PlanIndex {
     stem_pos: Vec<usize>,
     /// (vocabulary index, position, how) of every misspelling, sorted.
     by_vocab: Vec<(usize, usize, WordMatch)>,
+    scratch: std::cell::RefCell<Scratch>,
 }
 
 impl PlanIndex {
@@ -175,6 +186,7 @@ impl PlanIndex {
             stem_start,
             stem_pos: by_stem.into_iter().map(|(_, p)| p).collect(),
             by_vocab,
+            scratch: Default::default(),
         }
     }
 
@@ -226,33 +238,37 @@ impl PlanIndex {
         segs
     }
 
-    /// Every place in `range` where `w` matches, with how.
-    fn matches_in(&self, w: &PhraseWord, range: &Range<usize>, out: &mut Vec<(usize, WordMatch)>) {
+    /// Pushes `(position, k, how)` for every place in `range` where `w`
+    /// matches and `keep` agrees.
+    fn matches_in(
+        &self,
+        w: &PhraseWord,
+        range: &Range<usize>,
+        k: usize,
+        keep: impl Fn(usize, WordMatch) -> bool,
+        out: &mut Vec<(usize, usize, WordMatch)>,
+    ) {
         let exact_or_stem = self.stem_positions(w.stem_id);
         let from = exact_or_stem.partition_point(|&p| p < range.start);
         for &p in exact_or_stem[from..].iter().take_while(|&&p| p < range.end) {
             let t = &self.terms[p].term;
             let number_mismatch = (w.number || t.kind == TokenKind::Number) && t.base != w.base;
-            if number_mismatch {
-                continue;
+            let m = if t.base == w.base {
+                WordMatch::Exact
+            } else {
+                WordMatch::Stem
+            };
+            if !number_mismatch && keep(p, m) {
+                out.push((p, k, m));
             }
-            out.push((
-                p,
-                if t.base == w.base {
-                    WordMatch::Exact
-                } else {
-                    WordMatch::Stem
-                },
-            ));
         }
         let list = self.vocab_positions(w.vocab);
         let from = list.partition_point(|&(_, p, _)| p < range.start);
-        out.extend(
-            list[from..]
-                .iter()
-                .take_while(|&&(_, p, _)| p < range.end)
-                .map(|&(_, p, m)| (p, m)),
-        );
+        for &(_, p, m) in list[from..].iter().take_while(|&&(_, p, _)| p < range.end) {
+            if keep(p, m) {
+                out.push((p, k, m));
+            }
+        }
     }
 }
 
@@ -282,29 +298,30 @@ pub fn find(
         return None;
     }
     let range = index.segments[seg].clone();
+    let mut scratch = index.scratch.borrow_mut();
+    let Scratch {
+        events,
+        counts,
+        taken,
+        first,
+    } = &mut *scratch;
     // (position, which content word, how it matched)
-    let mut events: Vec<(usize, usize, WordMatch)> = Vec::new();
-    let mut found = Vec::new();
+    events.clear();
+    let keep = |p: usize, m: WordMatch| {
+        let lone_slip = m == WordMatch::WeakFuzzy && needed < 2;
+        !lone_slip && !blocked.iter().any(|b| b.contains(&p))
+    };
     for (k, &wi) in phrase.content.iter().enumerate() {
-        found.clear();
-        index.matches_in(&phrase.words[wi], &range, &mut found);
         let before = events.len();
-        events.extend(
-            found
-                .iter()
-                .filter(|(p, m)| {
-                    let lone_slip = *m == WordMatch::WeakFuzzy && needed < 2;
-                    !lone_slip && !blocked.iter().any(|b| b.contains(p))
-                })
-                .map(|&(p, m)| (p, k, m)),
-        );
+        index.matches_in(&phrase.words[wi], &range, k, keep, events);
         if events.len() == before {
             return None;
         }
     }
     events.sort_unstable();
     let limit = phrase.words.len() + slack;
-    let mut counts = vec![0usize; needed];
+    counts.clear();
+    counts.resize(needed, 0);
     let mut have = 0;
     let mut best: Option<(usize, usize, usize)> = None; // (len, l, r) in events
     let mut l = 0;
@@ -331,11 +348,12 @@ pub fn find(
     // Three or more content words must keep the phrase's order: "Zinoviev and
     // Kamenev underestimated Stalin" is not "Trotsky underestimated Stalin,
     // Zinoviev and Kamenev". Two may swap ("the testament of Lenin").
-    if needed >= 3 && !in_order(&events[l..=r], needed) {
+    if needed >= 3 && !in_order(&events[l..=r], needed, first) {
         return None;
     }
     let mut positions = Vec::with_capacity(needed);
-    let mut taken = vec![false; needed];
+    taken.clear();
+    taken.resize(needed, false);
     let mut weakest = WordMatch::Exact;
     let mut strongest = WordMatch::WeakFuzzy;
     for &(p, k, m) in &events[l..=r] {
@@ -370,8 +388,9 @@ pub fn find(
 
 /// Whether the first occurrence of each content word in `window` comes in the
 /// phrase's order.
-fn in_order(window: &[(usize, usize, WordMatch)], needed: usize) -> bool {
-    let mut first = vec![usize::MAX; needed];
+fn in_order(window: &[(usize, usize, WordMatch)], needed: usize, first: &mut Vec<usize>) -> bool {
+    first.clear();
+    first.resize(needed, usize::MAX);
     for &(p, k, _) in window {
         if first[k] == usize::MAX {
             first[k] = p;

@@ -88,7 +88,7 @@ impl Expander {
         {
             let key_tokens: Vec<(String, String)> = tokenize(key)
                 .into_iter()
-                .map(|t| (t.raw_base, t.base))
+                .map(|t| (t.raw_base(key).to_string(), t.base))
                 .collect();
             if key_tokens.is_empty() {
                 continue;
@@ -115,7 +115,7 @@ impl Expander {
         }
     }
 
-    fn key_matches(a: &Abbreviation, window: &[Token]) -> bool {
+    fn key_matches(a: &Abbreviation, text: &str, window: &[Token]) -> bool {
         if window.len() < a.key.len() {
             return false;
         }
@@ -129,7 +129,7 @@ impl Expander {
                 (!t.possessive || i + 1 == a.key.len())
                     && t.segment == segment
                     && if a.case_sensitive {
-                        &t.raw_base == raw
+                        t.raw_base(text) == raw
                     } else {
                         &t.base == base
                     }
@@ -137,7 +137,8 @@ impl Expander {
     }
 
     /// Turns tokens into matchable terms, expanding abbreviations.
-    pub fn expand(&self, mut tokens: Vec<Token>) -> Vec<Term> {
+    /// `tokens` must come from `tokenize(text)`.
+    pub fn expand(&self, text: &str, mut tokens: Vec<Token>) -> Vec<Term> {
         let mut terms = Vec::with_capacity(tokens.len() + 8);
         let mut i = 0;
         'outer: while i < tokens.len() {
@@ -147,7 +148,7 @@ impl Expander {
                 .get(&rest[0].base)
                 .map_or(&[][..], Vec::as_slice);
             for a in candidates.iter().map(|&j| &self.abbreviations[j]) {
-                if !Self::key_matches(a, rest) {
+                if !Self::key_matches(a, text, rest) {
                     continue;
                 }
                 let len = a.key.len();
@@ -183,7 +184,7 @@ mod tests {
 
     fn expand(abbrevs: &[(&str, &str)], text: &str) -> Vec<(String, String)> {
         let e = Expander::new(abbrevs.iter().copied(), true);
-        e.expand(tokenize(text))
+        e.expand(text, tokenize(text))
             .into_iter()
             .map(|t| (t.base, text[t.span].to_string()))
             .collect()

@@ -33,19 +33,22 @@ pub fn fold_word(raw: &str) -> String {
 /// Splits a trailing possessive off a folded word: "lenin's" → ("lenin", true),
 /// "soviets'" → ("soviets", true). Contractions such as "wasn't" lose their
 /// apostrophe instead ("wasnt").
-pub fn strip_possessive(folded: &str) -> (String, bool) {
-    let (base, possessive) = match folded
-        .strip_suffix("'s")
-        .or_else(|| folded.strip_suffix('\''))
-    {
-        Some(base) if !base.is_empty() => (base, true),
-        _ => (folded, false),
-    };
-    if base.contains('\'') {
-        (base.replace('\'', ""), possessive)
+pub fn strip_possessive(mut folded: String) -> (String, bool) {
+    let cut = if folded.ends_with("'s") {
+        2
+    } else if folded.ends_with('\'') {
+        1
     } else {
-        (base.to_string(), possessive)
+        0
+    };
+    let possessive = cut > 0 && folded.len() > cut;
+    if possessive {
+        folded.truncate(folded.len() - cut);
     }
+    if folded.contains('\'') {
+        folded.retain(|c| c != '\'');
+    }
+    (folded, possessive)
 }
 
 /// British spellings whose American form the stemmer would otherwise keep apart.
@@ -158,8 +161,8 @@ mod tests {
 
     #[test]
     fn possessives_are_split_off() {
-        assert_eq!(strip_possessive("lenin's"), ("lenin".into(), true));
-        assert_eq!(strip_possessive("wasn't"), ("wasnt".into(), false));
-        assert_eq!(strip_possessive("kulaks'"), ("kulaks".into(), true));
+        assert_eq!(strip_possessive("lenin's".into()), ("lenin".into(), true));
+        assert_eq!(strip_possessive("wasn't".into()), ("wasnt".into(), false));
+        assert_eq!(strip_possessive("kulaks'".into()), ("kulaks".into(), true));
     }
 }

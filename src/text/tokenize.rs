@@ -23,8 +23,9 @@ pub struct Token {
     pub kind: TokenKind,
     /// Index of the segment (sentence or bullet) the token belongs to.
     pub segment: usize,
-    /// The original characters, without a trailing possessive ("S" for "S's").
-    pub raw_base: String,
+    /// End (byte offset) of the original characters without a trailing
+    /// possessive: `text[span.start..raw_end]` is "S" for "S's".
+    pub raw_end: usize,
     /// Folded (lower-case, accent-free), possessive removed: "lenin" for "Lenin’s".
     pub base: String,
     /// Whether the original ended with a possessive `'s` or `'`.
@@ -32,6 +33,11 @@ pub struct Token {
 }
 
 impl Token {
+    /// The original characters without a trailing possessive ("S" for "S's").
+    pub fn raw_base<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.span.start..self.raw_end]
+    }
+
     pub fn is_word(&self) -> bool {
         self.kind == TokenKind::Word
     }
@@ -98,14 +104,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 segment += 1;
             }
             pending_break = false;
-            let folded = fold_word(raw);
-            let (base, possessive) = strip_possessive(&folded);
-            let raw_base = if possessive {
-                raw.trim_end_matches(['s', 'S'])
-                    .trim_end_matches(is_apostrophe)
-                    .to_string()
+            let (base, possessive) = strip_possessive(fold_word(raw));
+            let raw_end = if possessive {
+                start
+                    + raw
+                        .trim_end_matches(['s', 'S'])
+                        .trim_end_matches(is_apostrophe)
+                        .len()
             } else {
-                raw.to_string()
+                end
             };
             let kind = if base
                 .chars()
@@ -119,7 +126,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 span: start..end,
                 kind,
                 segment,
-                raw_base,
+                raw_end,
                 base,
                 possessive,
             });
@@ -135,7 +142,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 span: pos..pos + c.len_utf8(),
                 kind: TokenKind::Symbol,
                 segment,
-                raw_base: c.to_string(),
+                raw_end: pos + c.len_utf8(),
                 base: c.to_string(),
                 possessive: false,
             });
@@ -264,16 +271,17 @@ mod tests {
 
     #[test]
     fn symbols_are_tokens() {
-        let toks = tokenize("Z+K & S");
-        let raws: Vec<_> = toks.iter().map(|t| t.raw_base.as_str()).collect();
+        let text = "Z+K & S";
+        let toks = tokenize(text);
+        let raws: Vec<_> = toks.iter().map(|t| t.raw_base(text)).collect();
         assert_eq!(raws, ["Z", "+", "K", "&", "S"]);
     }
 
     #[test]
     fn possessive_s_is_not_a_token() {
-        let toks = tokenize("Lenin's will");
+        let toks = tokenize("Lenin’s will");
         assert_eq!(toks.len(), 2);
-        assert_eq!(toks[0].raw_base, "Lenin");
+        assert_eq!(toks[0].raw_base("Lenin’s will"), "Lenin");
     }
 
     #[test]
