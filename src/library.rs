@@ -254,6 +254,27 @@ impl Library {
         }
     }
 
+    /// The teacher-marked samples for a rubric: `ID.samples.toml` (or
+    /// `.samples.jsonl`) beside the rubric file.
+    pub fn samples_for(&self, entry: &Entry<Rubric>) -> Option<(PathBuf, String)> {
+        let stem = entry.origin.path().file_stem()?.to_str()?.to_string();
+        match &entry.origin {
+            Origin::BuiltIn(_) => ["toml", "jsonl"].iter().find_map(|ext| {
+                let name = format!("{stem}.samples.{ext}");
+                let f = BUILTIN_RUBRICS.get_file(&name)?;
+                Some((
+                    PathBuf::from("rubrics").join(name),
+                    f.contents_utf8()?.to_string(),
+                ))
+            }),
+            Origin::File(path) => ["toml", "jsonl"].iter().find_map(|ext| {
+                let p = path.with_file_name(format!("{stem}.samples.{ext}"));
+                let text = read_text(&p, FILE_LIMIT, "a samples file").ok()?;
+                Some((p, text))
+            }),
+        }
+    }
+
     /// The rubric that marks a card (its `card` key names `DECK/CARD`).
     pub fn rubric_for_card(&self, deck: &str, card: &str) -> Option<&Entry<Rubric>> {
         let full = format!("{deck}/{card}");
@@ -266,6 +287,11 @@ impl Library {
                     .find(|r| r.item.id == card && r.item.card.is_none())
             })
     }
+}
+
+/// Whether a file's text reads as a deck (it has cards and no factors).
+pub fn looks_like_deck(text: &str) -> bool {
+    matches!(Kind::sniff(text), Some(Kind::Deck))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -372,3 +372,35 @@ marks = [0, 0]
     assert_eq!(mark("alpha"), 1);
     assert_eq!(mark("echo"), 0);
 }
+
+#[test]
+fn long_phrases_keep_their_order_even_when_words_repeat() {
+    let rubric = r#"
+id = "order"
+max-mark = 1
+[[factor]]
+id = "heir"
+label = "Heir"
+phrases = ["Stalin as Lenin's heir"]
+[[factor]]
+id = "zk"
+label = "ZK"
+phrases = ["Zinoviev and Kamenev underestimated Stalin"]
+[[band]]
+level = 1
+marks = [1, 1]
+min-factors = 1
+"#;
+    let g = Grader::new(parse_rubric(Path::new("o.toml"), rubric).unwrap()).unwrap();
+    // The tightest window (Lenin's heir: Stalin) is out of order; a wider one is not.
+    let r = g.grade(
+        "o",
+        "Stalin as Lenin's heir: Stalin built the cult of Lenin",
+    );
+    assert!(r.factor("heir").unwrap().covered);
+    // Same words, other order: someone else underestimated them.
+    let r = g.grade("o", "Trotsky underestimated Stalin, Zinoviev and Kamenev");
+    assert!(!r.factor("zk").unwrap().covered);
+    let r = g.grade("o", "Zinoviev and Kamenev also underestimated Stalin");
+    assert!(r.factor("zk").unwrap().covered);
+}

@@ -7,6 +7,7 @@ mod input;
 mod library_cmds;
 mod practice;
 mod render;
+mod rubric_cmds;
 mod study_cmds;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -26,7 +27,7 @@ use std::process::ExitCode;
     after_help = "Examples:\n  planmark grade --rubric stalin-trotsky plan.txt\n  \
     echo '- T arrogant; S gen sec appointments' | planmark grade --rubric stalin-trotsky\n  \
     planmark grade --rubric stalin-trotsky --csv class.csv --text-column Plan --format csv\n  \
-    planmark show stalin-trotsky\n\nExit codes: 0 success, 2 bad input or usage (a broken rubric, an unreadable plan)."
+    planmark show stalin-trotsky\n\nExit codes: 0 success, 1 problems found (rubric check --deny-warnings, rubric test thresholds), 2 bad input or usage (a broken rubric, an unreadable plan)."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -90,6 +91,9 @@ pub enum Command {
     Drafts(study_cmds::DraftsArgs),
     /// Print where planmark keeps its data, and how to back it up or delete it.
     Where,
+    /// Teachers' tools: check a rubric, draft one for a card, calibrate it.
+    #[command(subcommand)]
+    Rubric(rubric_cmds::RubricCmd),
 }
 
 /// Output formats shared by commands.
@@ -104,6 +108,9 @@ pub enum Format {
 /// Exit codes, documented in the README.
 pub mod exit {
     pub const OK: u8 = 0;
+    /// Checks ran and found problems (warnings under --deny-warnings,
+    /// calibration below --min-f1 / --min-qwk).
+    pub const PROBLEMS: u8 = 1;
     pub const BAD_INPUT: u8 = 2;
 }
 
@@ -122,6 +129,7 @@ pub fn run() -> ExitCode {
         Command::Stats(args) => study_cmds::stats(&ctx, args),
         Command::Drafts(args) => study_cmds::drafts(&ctx, args),
         Command::Where => study_cmds::where_(&ctx),
+        Command::Rubric(cmd) => rubric_cmds::run(&ctx, cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

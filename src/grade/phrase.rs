@@ -333,7 +333,14 @@ pub fn find(
         }
         while have == needed {
             let len = events[r].0 - events[l].0 + 1;
-            if len <= limit && best.is_none_or(|(b, _, _)| len < b) {
+            // Three or more content words must keep the phrase's order:
+            // "Zinoviev and Kamenev underestimated Stalin" is not "Trotsky
+            // underestimated Stalin, Zinoviev and Kamenev". Two may swap
+            // ("the testament of Lenin").
+            if len <= limit
+                && best.is_none_or(|(b, _, _)| len < b)
+                && (needed < 3 || in_order(&events[l..=r], needed, first))
+            {
                 best = Some((len, l, r));
             }
             let kl = events[l].1;
@@ -345,12 +352,6 @@ pub fn find(
         }
     }
     let (_, l, r) = best?;
-    // Three or more content words must keep the phrase's order: "Zinoviev and
-    // Kamenev underestimated Stalin" is not "Trotsky underestimated Stalin,
-    // Zinoviev and Kamenev". Two may swap ("the testament of Lenin").
-    if needed >= 3 && !in_order(&events[l..=r], needed, first) {
-        return None;
-    }
     let mut positions = Vec::with_capacity(needed);
     taken.clear();
     taken.resize(needed, false);

@@ -1,0 +1,476 @@
+//! `rubric check`: everything that makes a rubric wrong (errors) or likely to
+//! mis-grade (warnings), each pinned to the line in the file.
+
+use crate::grade::Grader;
+use crate::grade::phrase::is_stopword;
+use crate::model::load::{self, Format, Locator, Seg};
+use crate::model::{Band, Card, Diagnostic, FileDiagnostics, Rubric, Side, validate};
+use crate::text::{Expander, tokenize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Everyday words that match far too much on their own as an alias.
+const COMMON_WORDS: &[&str] = &[
+    "about",
+    "after",
+    "again",
+    "all",
+    "also",
+    "always",
+    "and",
+    "any",
+    "are",
+    "back",
+    "bad",
+    "because",
+    "been",
+    "before",
+    "being",
+    "best",
+    "better",
+    "big",
+    "both",
+    "but",
+    "came",
+    "can",
+    "change",
+    "come",
+    "could",
+    "country",
+    "day",
+    "did",
+    "different",
+    "does",
+    "done",
+    "down",
+    "each",
+    "early",
+    "end",
+    "even",
+    "every",
+    "fact",
+    "far",
+    "few",
+    "find",
+    "first",
+    "for",
+    "form",
+    "from",
+    "get",
+    "give",
+    "good",
+    "got",
+    "great",
+    "group",
+    "had",
+    "has",
+    "have",
+    "help",
+    "her",
+    "here",
+    "high",
+    "him",
+    "his",
+    "how",
+    "important",
+    "into",
+    "its",
+    "just",
+    "keep",
+    "kind",
+    "know",
+    "large",
+    "last",
+    "late",
+    "later",
+    "lead",
+    "leader",
+    "led",
+    "less",
+    "life",
+    "like",
+    "little",
+    "long",
+    "look",
+    "made",
+    "main",
+    "make",
+    "man",
+    "many",
+    "may",
+    "more",
+    "most",
+    "much",
+    "must",
+    "need",
+    "never",
+    "new",
+    "next",
+    "not",
+    "now",
+    "number",
+    "off",
+    "old",
+    "one",
+    "only",
+    "other",
+    "our",
+    "out",
+    "over",
+    "own",
+    "part",
+    "party",
+    "people",
+    "place",
+    "point",
+    "policy",
+    "policies",
+    "political",
+    "power",
+    "problem",
+    "put",
+    "rather",
+    "reason",
+    "right",
+    "said",
+    "same",
+    "saw",
+    "say",
+    "see",
+    "seen",
+    "should",
+    "show",
+    "side",
+    "since",
+    "small",
+    "some",
+    "state",
+    "still",
+    "such",
+    "support",
+    "take",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "thing",
+    "think",
+    "this",
+    "those",
+    "through",
+    "time",
+    "too",
+    "took",
+    "under",
+    "until",
+    "use",
+    "used",
+    "very",
+    "want",
+    "war",
+    "was",
+    "way",
+    "well",
+    "went",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "why",
+    "will",
+    "with",
+    "work",
+    "world",
+    "would",
+    "year",
+    "years",
+    "yet",
+    "you",
+];
+
+/// What the checks may consult beyond the rubric itself.
+#[derive(Default)]
+pub struct CheckContext<'a> {
+    /// The card the rubric names, if it exists.
+    pub card: Option<&'a Card>,
+    /// Whether a `card = ...` reference was looked up and not found.
+    pub card_missing: bool,
+}
+
+/// Parses and checks a rubric file: errors and warnings, with spans.
+pub fn check_rubric(path: &Path, text: &str, ctx: &CheckContext) -> FileDiagnostics {
+    let format = Format::from_path(path);
+    let mut out = FileDiagnostics {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        diagnostics: Vec::new(),
+    };
+    let rubric: Rubric = match load::parse(path, text, format) {
+        Ok(r) => r,
+        Err(d) => return d,
+    };
+    let loc = Locator::new(text, format);
+    out.diagnostics
+        .extend(validate::rubric_errors(&rubric, &loc));
+    out.diagnostics.extend(band_errors(&rubric, &loc));
+    if ctx.card_missing {
+        let card = rubric.card.as_deref().unwrap_or_default();
+        out.diagnostics.push(
+            Diagnostic::error(format!("card `{card}` does not exist"))
+                .at(loc.span(&[Seg::Key("card")]))
+                .label("no such card")
+                .help("write it as DECK/CARD (see `planmark decks` and `planmark show`), or remove `card`"),
+        );
+    }
+    if out.has_errors() {
+        return out;
+    }
+    out.diagnostics.extend(warnings(&rubric, &loc, ctx));
+    out
+}
+
+fn band_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at =
+        |i: usize, key: &'static str| loc.span(&[Seg::Key("band"), Seg::Index(i), Seg::Key(key)]);
+    let whole = |i: usize| loc.span(&[Seg::Key("band"), Seg::Index(i)]);
+    let n_factors = r.factors.len() as u32;
+    let per_side = |side: Side| r.factors.iter().filter(|f| f.side == side).count() as u32;
+    let with_evidence = r.factors.iter().filter(|f| !f.evidence.is_empty()).count() as u32;
+    for (i, b) in r.bands.iter().enumerate() {
+        let impossible = if b.min_factors.is_some_and(|n| n > n_factors) {
+            Some((
+                "min-factors",
+                format!("the rubric has only {n_factors} factors"),
+            ))
+        } else if b
+            .min_per_side
+            .is_some_and(|n| n > per_side(Side::For).min(per_side(Side::Against)))
+        {
+            Some((
+                "min-per-side",
+                format!(
+                    "the rubric has {} 'for' and {} 'against' factors",
+                    per_side(Side::For),
+                    per_side(Side::Against)
+                ),
+            ))
+        } else if b.min_evidence.is_some_and(|n| n > with_evidence) {
+            Some((
+                "min-evidence",
+                format!("only {with_evidence} factors list `evidence`"),
+            ))
+        } else {
+            None
+        };
+        if let Some((key, why)) = impossible {
+            out.push(
+                Diagnostic::error(format!("band level {} can never apply: {why}", b.level))
+                    .at(at(i, key))
+                    .label("cannot be reached")
+                    .help("lower this condition, or add the factors it needs"),
+            );
+            continue;
+        }
+        for earlier in r.bands.iter().take(i) {
+            if implies(b, earlier) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "band level {} can never apply: band level {} above it asks for no more, so it always applies first",
+                        b.level, earlier.level
+                    ))
+                    .at(whole(i))
+                    .label("unreachable")
+                    .help(format!(
+                        "bands are tried top to bottom; give level {} stricter conditions than level {}, or reorder them",
+                        earlier.level, b.level
+                    )),
+                );
+                break;
+            }
+        }
+        if let Some(prev) = i.checked_sub(1).map(|j| &r.bands[j]) {
+            if b.marks[1] >= prev.marks[0]
+                && b.marks[0] <= prev.marks[1]
+                && !(b.marks == [0, 0] && prev.marks == [0, 0])
+            {
+                out.push(
+                    Diagnostic::error(format!(
+                        "band level {} marks {:?} overlap band level {} above it ({:?})",
+                        b.level, b.marks, prev.level, prev.marks
+                    ))
+                    .at(at(i, "marks"))
+                    .label("overlapping marks")
+                    .help("each band's marks should sit below the band above, e.g. L5 21–25, L4 16–20"),
+                );
+            } else if b.marks[0] > prev.marks[1] {
+                out.push(
+                    Diagnostic::error(format!(
+                        "band level {} (marks {:?}) is listed below band level {} (marks {:?}) but gives more marks",
+                        b.level, b.marks, prev.level, prev.marks
+                    ))
+                    .at(at(i, "marks"))
+                    .label("out of order")
+                    .help("list bands from the highest marks to the lowest; the first that applies is used"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Whether meeting `later`'s conditions always meets `earlier`'s too.
+fn implies(later: &Band, earlier: &Band) -> bool {
+    let le = |e: Option<u32>, l: Option<u32>| e.unwrap_or(0) <= l.unwrap_or(0);
+    le(earlier.min_factors, later.min_factors)
+        && earlier.min_coverage.unwrap_or(0.0) <= later.min_coverage.unwrap_or(0.0)
+        && le(earlier.min_per_side, later.min_per_side)
+        && le(earlier.min_evidence, later.min_evidence)
+        && (earlier.judgement != Some(true) || later.judgement == Some(true))
+}
+
+fn words_of(text: &str, expander: &Expander) -> Vec<String> {
+    expander
+        .expand(text, tokenize(text))
+        .into_iter()
+        .map(|t| t.stem)
+        .collect()
+}
+
+fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let expander = Expander::new(
+        r.abbreviations
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+        r.shorthand,
+    );
+    let phrase_at = |i: usize, key: &'static str, j: usize| {
+        loc.span(&[
+            Seg::Key("factor"),
+            Seg::Index(i),
+            Seg::Key(key),
+            Seg::Index(j),
+        ])
+    };
+    // Who owns each phrase (by its stemmed content words).
+    let mut owners: BTreeMap<Vec<String>, Vec<(usize, usize)>> = BTreeMap::new();
+    for (i, f) in r.factors.iter().enumerate() {
+        for (j, p) in f.phrases.iter().enumerate() {
+            let tokens = tokenize(p);
+            let is_abbreviation = r.abbreviations.contains_key(p.trim());
+            if tokens.len() == 1 && !is_abbreviation {
+                let word = tokens[0].base.as_str();
+                if word.chars().count() < 3 {
+                    out.push(
+                        Diagnostic::warning(format!("alias `{p}` of factor `{}` is shorter than 3 letters", f.id))
+                            .at(phrase_at(i, "phrases", j))
+                            .label("matches too much")
+                            .help(format!(
+                                "if it is an abbreviation, declare it under [abbreviations] (e.g. {p} = \"{}\") and use the full words here",
+                                f.label
+                            )),
+                    );
+                } else if COMMON_WORDS.contains(&word) || is_stopword(word) {
+                    out.push(
+                        Diagnostic::warning(format!("alias `{p}` of factor `{}` is a common English word", f.id))
+                            .at(phrase_at(i, "phrases", j))
+                            .label("will match plans that are not about this factor")
+                            .help("use a longer wording students write for this factor, e.g. two or three words"),
+                    );
+                }
+            }
+            let mut key: Vec<String> = words_of(p, &expander)
+                .into_iter()
+                .filter(|w| !is_stopword(w))
+                .collect();
+            key.sort();
+            owners.entry(key).or_default().push((i, j));
+        }
+        for (j, e) in f.exclude.iter().enumerate() {
+            // An exclude whose every word is in a phrase matches wherever that
+            // phrase does, so the phrase can never count.
+            let ex: Vec<String> = words_of(e, &expander);
+            for p in &f.phrases {
+                let own: Vec<String> = words_of(p, &expander);
+                if !ex.is_empty() && ex.iter().all(|w| own.contains(w)) {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "exclude `{e}` of factor `{}` matches wherever its own phrase `{p}` does: that phrase can never count",
+                            f.id
+                        ))
+                        .at(phrase_at(i, "exclude", j))
+                        .label("blocks the factor's own phrase")
+                        .help("an exclude should be a longer wording that only looks alike, e.g. \"a testament to\" for \"testament\""),
+                    );
+                }
+            }
+        }
+    }
+    for (key, places) in &owners {
+        let factors: Vec<usize> = {
+            let mut f: Vec<usize> = places.iter().map(|&(i, _)| i).collect();
+            f.dedup();
+            f
+        };
+        if factors.len() > 1 && !key.is_empty() {
+            let (i, j) = places[1];
+            let first = &r.factors[places[0].0];
+            out.push(
+                Diagnostic::warning(format!(
+                    "phrase `{}` is in factor `{}` and factor `{}`",
+                    r.factors[i].phrases[j], first.id, r.factors[i].id
+                ))
+                .at(phrase_at(i, "phrases", j))
+                .label("also in another factor")
+                .help("a plan that writes it will be credited with both; keep it in the factor it belongs to"),
+            );
+        }
+    }
+    // Each factor should match its own hint and its card point.
+    if let Ok(grader) = Grader::new(r.clone()) {
+        for (i, f) in r.factors.iter().enumerate() {
+            if let Some(hint) = &f.hint {
+                let g = grader.grade("hint", hint);
+                if !g.factor(&f.id).is_some_and(|x| x.covered) {
+                    out.push(
+                        Diagnostic::warning(format!("factor `{}` does not match its own hint", f.id))
+                            .at(loc.span(&[Seg::Key("factor"), Seg::Index(i), Seg::Key("hint")]))
+                            .label("no phrase or pattern matches this text")
+                            .help("a student who writes the hint would get no credit: add a phrase from it to `phrases`"),
+                    );
+                }
+            }
+        }
+        if let Some(card) = ctx.card {
+            for p in &card.points {
+                let text = format!("{}: {}", p.headline, p.detail);
+                let g = grader.grade("point", &text);
+                let side_match = g
+                    .factors
+                    .iter()
+                    .any(|f| f.covered && (f.side == p.side || f.side == Side::Neutral));
+                if !side_match {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "no '{}' factor matches the card's point `{}`",
+                            p.side, p.headline
+                        ))
+                        .at(loc.span(&[Seg::Key("card")]))
+                        .label("the model answer's point gets no credit")
+                        .help("add a factor for it, or an alias from its wording to the factor it belongs to"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
