@@ -15,4 +15,5 @@ pub mod check;
 pub mod draft;
 pub mod error;
 pub mod library;
+pub mod report;
 pub mod study;

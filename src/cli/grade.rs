@@ -7,7 +7,7 @@ use super::{Context, Format, exit};
 use clap::Args;
 use planmark::error::Error;
 use planmark::grade::{GradeResult, Grader};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -37,10 +37,22 @@ pub struct GradeArgs {
     /// A JSON-lines file: one {"id": ..., "text": ...} object per line.
     #[arg(long, value_name = "FILE", conflicts_with = "files")]
     pub jsonl: Option<PathBuf>,
-    /// Output format. `table` shows one plan in detail, or one row per plan.
+    /// Output format. `table` shows one plan in detail, or one row per plan
+    /// and a class summary.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write a self-contained HTML class report: mark distribution,
+    /// students × factors heatmap, most-missed factors, every plan highlighted.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// Threads to grade on [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
+
+/// Plans graded per batch: enough to keep every core busy, few enough that
+/// memory stays flat however long the CSV is.
+const BATCH: usize = 512;
 
 pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
     let library = ctx.library();
@@ -73,40 +85,124 @@ pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let keep_students = args.report.is_some();
+    let mut summary =
+        planmark::report::ClassSummary::new(grader.rubric(), question.clone(), keep_students);
+    let mut sections = match &args.report {
+        Some(path) => Some(ReportParts::create(path)?),
+        None => None,
+    };
     let mut sink = Sink::new(args.format, &grader, detailed);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let progress = (!detailed && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} graded {pos} plans ({per_sec}) {elapsed}",
+            )
+            .expect("valid progress template"),
+        );
+        bar
+    });
     let mut failed = 0usize;
-    for item in items {
-        match item {
-            Ok(plan) => {
-                if plan.text.trim().is_empty() {
-                    eprintln!(
-                        "{}",
-                        render::warning_line(
-                            &format!("plan `{}` is empty: graded 0", plan.id),
-                            ctx.color_stderr
-                        )
-                    );
+    let mut items = items.peekable();
+    while items.peek().is_some() {
+        let mut plans: Vec<(String, String)> = Vec::with_capacity(BATCH);
+        for item in items.by_ref().take(BATCH) {
+            match item {
+                Ok(plan) => {
+                    if plan.text.trim().is_empty() {
+                        let msg = format!("plan `{}` is empty: graded 0", plan.id);
+                        eprintln!("{}", render::warning_line(&msg, ctx.color_stderr));
+                    }
+                    plans.push((plan.id, plan.text));
                 }
-                let result = grader.grade(&plan.id, &plan.text);
-                sink.push(&mut out, ctx, result, &plan.text, question.as_deref())
-                    .map_err(io_err)?;
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!(
-                    "{}",
-                    render::error_line(&format!("{}: {}", e.id, e.message), ctx.color_stderr)
-                );
+                Err(e) => {
+                    failed += 1;
+                    let msg = format!("{}: {}", e.id, e.message);
+                    eprintln!("{}", render::error_line(&msg, ctx.color_stderr));
+                }
             }
         }
+        let results = planmark::grade::batch::grade_all(&grader, &plans, threads);
+        for (result, (_, text)) in results.into_iter().zip(&plans) {
+            summary.add(&result);
+            if let Some(parts) = &mut sections {
+                parts.add(&result, text)?;
+            }
+            sink.push(&mut out, ctx, result, text, question.as_deref())
+                .map_err(io_err)?;
+        }
+        if let Some(bar) = &progress {
+            bar.inc(plans.len() as u64);
+        }
     }
-    sink.finish(&mut out, ctx).map_err(io_err)?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    sink.finish(&mut out, ctx, &summary).map_err(io_err)?;
     out.flush().map_err(io_err)?;
+    if let (Some(parts), Some(path)) = (sections, &args.report) {
+        parts.finish(&summary, path)?;
+        eprintln!("Wrote the class report to {}", path.display());
+    }
     Ok(if failed > 0 {
         exit::BAD_INPUT
     } else {
         exit::OK
     })
+}
+
+/// The report's plan sections, written to a scratch file beside the report as
+/// plans are graded, so a large class is not held in memory.
+struct ReportParts {
+    scratch: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+impl ReportParts {
+    fn create(report: &std::path::Path) -> Result<ReportParts, Error> {
+        let scratch = report.with_extension("html.part");
+        let file = std::fs::File::create(&scratch).map_err(|source| Error::Io {
+            path: scratch.clone(),
+            source,
+        })?;
+        Ok(ReportParts {
+            scratch,
+            file: std::io::BufWriter::new(file),
+        })
+    }
+
+    fn add(&mut self, r: &GradeResult, plan: &str) -> Result<(), Error> {
+        self.file
+            .write_all(planmark::report::plan_section(r, plan).as_bytes())
+            .map_err(|source| Error::Io {
+                path: self.scratch.clone(),
+                source,
+            })
+    }
+
+    fn finish(
+        self,
+        summary: &planmark::report::ClassSummary,
+        path: &std::path::Path,
+    ) -> Result<(), Error> {
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = self.file.into_inner().map_err(|e| io(e.into_error()))?;
+        drop(file);
+        let sections = std::fs::File::open(&self.scratch).map_err(io)?;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+        planmark::report::write_html(summary, std::io::BufReader::new(sections), &mut out)
+            .map_err(io)?;
+        out.flush().map_err(io)?;
+        let _ = std::fs::remove_file(&self.scratch);
+        Ok(())
+    }
 }
 
 fn io_err(source: std::io::Error) -> Error {
@@ -122,9 +218,13 @@ struct Sink {
     format: Format,
     detailed: bool,
     count: usize,
-    summary: Vec<GradeResult>,
+    /// Rows of the class table (only the first `TABLE_ROWS` are kept).
+    rows: Vec<render::SummaryRow>,
     factor_ids: Vec<String>,
 }
+
+/// More rows than this are counted but not shown in the terminal table.
+const TABLE_ROWS: usize = 1000;
 
 impl Sink {
     fn new(format: Format, grader: &Grader, detailed: bool) -> Sink {
@@ -132,7 +232,7 @@ impl Sink {
             format,
             detailed,
             count: 0,
-            summary: Vec::new(),
+            rows: Vec::new(),
             factor_ids: grader
                 .rubric()
                 .factors
@@ -159,7 +259,11 @@ impl Sink {
                     render::grade_detail(&r, question, plan, ctx.color_stdout)
                 )?;
             }
-            Format::Table => self.summary.push(r),
+            Format::Table => {
+                if self.rows.len() < TABLE_ROWS {
+                    self.rows.push(render::SummaryRow::of(&r));
+                }
+            }
             Format::Json if self.detailed => {
                 serde_json::to_writer_pretty(&mut *out, &r)?;
                 writeln!(out)?;
@@ -197,12 +301,17 @@ impl Sink {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut impl Write, ctx: &Context) -> std::io::Result<()> {
+    fn finish(
+        &mut self,
+        out: &mut impl Write,
+        ctx: &Context,
+        class: &planmark::report::ClassSummary,
+    ) -> std::io::Result<()> {
         match self.format {
             Format::Table if !self.detailed => write!(
                 out,
                 "{}",
-                render::grade_summary(&self.summary, ctx.color_stdout)
+                render::grade_summary(&self.rows, class, ctx.color_stdout)
             )?,
             Format::Json if !self.detailed => {
                 if self.count == 0 {

@@ -258,8 +258,37 @@ pub fn highlight(plan: &str, r: &GradeResult) -> String {
     out
 }
 
-/// One row per plan, for a class.
-pub fn grade_summary(results: &[GradeResult], color: bool) -> String {
+/// One plan's line in the class table.
+pub struct SummaryRow {
+    cells: Vec<String>,
+}
+
+impl SummaryRow {
+    pub fn of(r: &GradeResult) -> SummaryRow {
+        let mut missing: Vec<_> = r.factors.iter().filter(|f| !f.covered).collect();
+        missing.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        let missing: Vec<&str> = missing.iter().take(3).map(|f| f.label.as_str()).collect();
+        SummaryRow {
+            cells: vec![
+                r.id.clone(),
+                format!("{}/{}", r.mark, r.max_mark),
+                r.level.to_string(),
+                format!("{:.0}%", r.coverage * 100.0),
+                format!("{}/{}", r.balance.for_, r.balance.against),
+                if r.judgement.found { "✓" } else { "✗" }.to_string(),
+                missing.join("; "),
+            ],
+        }
+    }
+}
+
+/// One row per plan, then the class: mark distribution and how many plans
+/// raised each factor.
+pub fn grade_summary(
+    rows: &[SummaryRow],
+    class: &planmark::report::ClassSummary,
+    color: bool,
+) -> String {
     let mut table = new_table(color);
     table.set_header(vec![
         "Plan",
@@ -270,30 +299,48 @@ pub fn grade_summary(results: &[GradeResult], color: bool) -> String {
         "Judgement",
         "Missing (top 3)",
     ]);
-    for r in results {
-        let mut missing: Vec<_> = r.factors.iter().filter(|f| !f.covered).collect();
-        missing.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-        let missing: Vec<&str> = missing.iter().take(3).map(|f| f.label.as_str()).collect();
-        table.add_row(vec![
-            Cell::new(&r.id),
-            Cell::new(format!("{}/{}", r.mark, r.max_mark)),
-            Cell::new(r.level),
-            Cell::new(format!("{:.0}%", r.coverage * 100.0)),
-            Cell::new(format!("{}/{}", r.balance.for_, r.balance.against)),
-            Cell::new(if r.judgement.found { "✓" } else { "✗" }),
-            Cell::new(missing.join("; ")),
-        ]);
+    for r in rows {
+        table.add_row(r.cells.clone());
     }
     let mut out = table.to_string();
     out.push('\n');
-    if !results.is_empty() {
-        let n = results.len() as f64;
-        let mean = results.iter().map(|r| r.mark as f64).sum::<f64>() / n;
+    if (class.plans as usize) > rows.len() {
         out.push_str(&format!(
-            "{} plans · mean mark {:.1}\n",
-            results.len(),
-            mean
+            "… and {} more plans (use --format csv for every row)\n",
+            class.plans as usize - rows.len()
         ));
     }
+    if class.plans == 0 {
+        return out;
+    }
+    out.push_str(&format!(
+        "\n{} {} plans · mean mark {:.1}/{} · {:.0}% gave a judgement\n",
+        paint("Class:", BOLD, color),
+        class.plans,
+        class.mean_mark(),
+        class.max_mark,
+        class.with_judgement as f64 / class.plans as f64 * 100.0
+    ));
+    let most = class.levels.values().max().copied().unwrap_or(1).max(1);
+    for (level, n) in class.levels.iter().rev() {
+        let bar = "█".repeat(((*n as f64 / most as f64) * 30.0).ceil() as usize);
+        out.push_str(&format!("  Level {level}: {bar} {n}\n"));
+    }
+    let mut t = new_table(color);
+    t.set_header(vec!["Factor", "Side", "Plans raising it"]);
+    for i in 0..class.factors.len() {
+        let (_, label, side, _) = &class.factors[i];
+        t.add_row(vec![
+            label.clone(),
+            side.as_str().to_string(),
+            format!(
+                "{} ({:.0}%)",
+                class.factor_hits[i],
+                class.coverage_of(i) * 100.0
+            ),
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
     out
 }

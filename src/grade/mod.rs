@@ -3,6 +3,7 @@
 //! band, level, mark and feedback. Pure: no I/O, no clock.
 
 pub mod bands;
+pub mod batch;
 mod feedback;
 pub mod phrase;
 pub mod result;
