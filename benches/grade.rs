@@ -51,5 +51,27 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// A class of 10,000 plans graded on 2 threads (the machine's cores).
+fn class(c: &mut Criterion) {
+    let rubric = Library::builtin().rubric("stalin-trotsky").unwrap().item;
+    let grader = Grader::new(rubric).unwrap();
+    let text = std::fs::read_to_string("rubrics/stalin-trotsky.samples.toml").unwrap();
+    let samples =
+        planmark::calibrate::parse_samples(std::path::Path::new("s.toml"), &text).unwrap();
+    let plans: Vec<(String, String)> = (0..10_000)
+        .map(|i| {
+            let s = &samples.samples[i % samples.samples.len()];
+            (format!("student-{i}"), s.text.clone())
+        })
+        .collect();
+    let mut group = c.benchmark_group("class");
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(plans.len() as u64));
+    group.bench_function("grade 10,000 plans on 2 threads", |b| {
+        b.iter(|| planmark::grade::batch::grade_all(&grader, black_box(&plans), 2))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, class);
 criterion_main!(benches);
