@@ -6,6 +6,7 @@
 
 pub mod grade;
 pub mod model;
+pub mod modes;
 pub mod text;
 
 pub use grade::{GradeResult, Grader};

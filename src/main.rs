@@ -3,5 +3,13 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    // Output piped into `head` or `less` that closes early should end the
+    // program quietly, as for other command-line tools, not with a panic.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread
+    // starts; no Rust code relies on SIGPIPE being ignored.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     cli::run()
 }

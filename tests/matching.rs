@@ -404,3 +404,11 @@ min-factors = 1
     let r = g.grade("o", "Zinoviev and Kamenev also underestimated Stalin");
     assert!(r.factor("zk").unwrap().covered);
 }
+
+#[test]
+fn a_plan_of_one_abbreviation_is_not_empty() {
+    let r = grade("SIOC");
+    assert_eq!(r.words, 1);
+    assert!(r.factor("sioc").unwrap().covered);
+    assert!(r.mark > 0);
+}

@@ -5,6 +5,7 @@
 mod grade;
 mod input;
 mod library_cmds;
+mod modes;
 mod practice;
 mod render;
 mod rubric_cmds;
@@ -91,6 +92,16 @@ pub enum Command {
     Drafts(study_cmds::DraftsArgs),
     /// Print where planmark keeps its data, and how to back it up or delete it.
     Where,
+    /// Flashcards: see the question, plan in your head, reveal the answer, rate it.
+    Flashcards(modes::FlashcardArgs),
+    /// Card sorting: say whether each point argues for or against.
+    Sort(modes::DeckArgs),
+    /// Match headlines to their details, against the clock.
+    Match(modes::MatchArgs),
+    /// Learn: recall a question's factors one by one, checked by the grader.
+    Learn(modes::DeckArgs),
+    /// A practice test mixing essay plans, sorting and matching items.
+    Test(modes::TestArgs),
     /// Teachers' tools: check a rubric, draft one for a card, calibrate it.
     #[command(subcommand)]
     Rubric(rubric_cmds::RubricCmd),
@@ -130,6 +141,11 @@ pub fn run() -> ExitCode {
         Command::Drafts(args) => study_cmds::drafts(&ctx, args),
         Command::Where => study_cmds::where_(&ctx),
         Command::Rubric(cmd) => rubric_cmds::run(&ctx, cmd),
+        Command::Flashcards(a) => modes::flashcards(&ctx, a),
+        Command::Sort(a) => modes::sort_mode(&ctx, a),
+        Command::Match(a) => modes::match_mode(&ctx, a),
+        Command::Learn(a) => modes::learn_mode(&ctx, a),
+        Command::Test(a) => modes::test_mode(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

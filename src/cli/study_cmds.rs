@@ -198,7 +198,8 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
     let scheduler = Scheduler::new(0.9)?;
     let attempts = store.attempts(None)?;
     let states = store.card_states()?;
-    let report = analytics::stats(&cards, &attempts, &states, &scheduler, now);
+    let sessions = store.sessions(None)?;
+    let report = analytics::stats(&cards, &attempts, &states, &sessions, &scheduler, now);
     if args.format == Format::Json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(exit::OK);
@@ -249,16 +250,32 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
             );
         }
     }
-    println!("\n{}", paint("Mastery", BOLD, ctx.color_stdout));
+    println!("\n{}", paint("Study analytics", BOLD, ctx.color_stdout));
+    let mut t = new_table(ctx.color_stdout);
+    t.set_header(vec![
+        "Deck",
+        "Mastery",
+        "Learn",
+        "Test",
+        "Matching",
+        "Sort",
+        "Spaced",
+        "Cards studied",
+    ]);
+    let pct = |v: Option<f64>| v.map_or("–".to_string(), |x| format!("{:.0}%", x * 100.0));
     for d in &report.decks {
-        println!(
-            "  {}: {:.0}% ({} of {} cards studied)",
-            d.deck,
-            d.mastery * 100.0,
-            d.studied,
-            d.cards
-        );
+        t.add_row(vec![
+            d.deck.clone(),
+            format!("{:.0}%", d.modes.overall() * 100.0),
+            pct(d.modes.learn),
+            pct(d.modes.test),
+            pct(d.modes.matching),
+            pct(d.modes.sort),
+            pct(d.modes.spaced),
+            format!("{} of {}", d.studied, d.cards),
+        ]);
     }
+    println!("{t}");
     Ok(exit::OK)
 }
 

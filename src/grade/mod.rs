@@ -434,7 +434,16 @@ impl Grader {
             judgement: judgement.found,
             evidenced,
         };
-        let words = index.terms.iter().filter(|p| !p.term.expanded).count();
+        // Words the student wrote: an abbreviation ("SIOC") is one word even
+        // though it expands to several terms.
+        let mut words = 0;
+        let mut last_start = None;
+        for t in &index.terms {
+            if last_start != Some(t.term.span.start) {
+                words += 1;
+                last_start = Some(t.term.span.start);
+            }
+        }
         let band = if words == 0 {
             None
         } else {

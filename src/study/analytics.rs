@@ -2,7 +2,8 @@
 //! mastery per deck. Pure functions of the stored history and the time.
 //!
 //! Mastery of a card is its last mark as a share of the maximum, times the
-//! FSRS probability of still recalling it now (0 for a card never attempted).
+//! FSRS probability of still recalling it now; for a card only reviewed as a
+//! flashcard, that probability alone; 0 for a card never studied.
 //! A deck's mastery is the mean over its cards.
 
 use super::schedule::{CardState, Scheduler};
@@ -46,7 +47,77 @@ pub struct DeckMastery {
     pub deck: String,
     pub cards: u32,
     pub studied: u32,
+    /// Spaced repetition mastery (see the module docs).
     pub mastery: f64,
+    /// Per study mode, 0–1, `None` when the mode was never used on this deck.
+    pub modes: ModeMastery,
+}
+
+/// The "Study Analytics" columns of flashcard sites, for one deck.
+///
+/// - **learn**: mean over the deck's cards of the share of factors recalled in
+///   the card's latest Learn session (cards never learnt count 0);
+/// - **test**: the score of the latest practice test;
+/// - **matching**: the best Match accuracy (pairs right first time);
+/// - **sort**: the latest Card Sorting score (points sorted right first time);
+/// - **spaced**: the spaced-repetition mastery.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ModeMastery {
+    pub learn: Option<f64>,
+    pub test: Option<f64>,
+    pub matching: Option<f64>,
+    pub sort: Option<f64>,
+    pub spaced: Option<f64>,
+}
+
+impl ModeMastery {
+    /// The mean of the modes used, 0 when none.
+    pub fn overall(&self) -> f64 {
+        let used: Vec<f64> = [self.learn, self.test, self.matching, self.sort, self.spaced]
+            .into_iter()
+            .flatten()
+            .collect();
+        if used.is_empty() {
+            0.0
+        } else {
+            used.iter().sum::<f64>() / used.len() as f64
+        }
+    }
+}
+
+fn mode_mastery(
+    deck: &str,
+    cards: &[&String],
+    sessions: &[super::store::Session],
+    spaced: Option<f64>,
+) -> ModeMastery {
+    let of = |mode: &'static str| {
+        sessions
+            .iter()
+            .filter(move |s| s.mode == mode && s.deck == deck)
+    };
+    let learn = {
+        let mut any = false;
+        let total: f64 = cards
+            .iter()
+            .map(|c| {
+                of("learn")
+                    .rfind(|s| s.card.as_deref() == Some(c.as_str()))
+                    .map_or(0.0, |s| {
+                        any = true;
+                        s.score()
+                    })
+            })
+            .sum();
+        any.then(|| total / cards.len().max(1) as f64)
+    };
+    ModeMastery {
+        learn,
+        test: of("test").next_back().map(|s| s.score()),
+        matching: of("match").map(|s| s.score()).reduce(f64::max),
+        sort: of("sort").next_back().map(|s| s.score()),
+        spaced,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +132,7 @@ pub fn stats(
     cards: &[String],
     attempts: &[Attempt],
     states: &[(String, CardState)],
+    sessions: &[super::store::Session],
     scheduler: &Scheduler,
     now: i64,
 ) -> Stats {
@@ -81,6 +153,8 @@ pub fn stats(
         let retrievability = state.map(|s| scheduler.retrievability(s, now));
         let mastery = match (last, retrievability) {
             (Some(a), Some(r)) if a.max_mark > 0 => a.mark as f64 / a.max_mark as f64 * r,
+            // Reviewed only as a flashcard: the chance of recalling it.
+            (None, Some(r)) => r,
             _ => 0.0,
         };
         card_stats.push(CardStats {
@@ -137,24 +211,35 @@ pub fn stats(
         let deck = c.card.split_once('/').map_or(c.card.as_str(), |(d, _)| d);
         let e = decks.entry(deck.to_string()).or_default();
         e.0 += 1;
-        e.1 += u32::from(c.attempts > 0);
+        e.1 += u32::from(c.attempts > 0 || c.next_due.is_some());
         e.2 += c.mastery;
     }
+    let deck_list = decks
+        .into_iter()
+        .map(|(deck, (n, studied, total))| {
+            let deck_cards: Vec<&String> = cards
+                .iter()
+                .filter(|c| c.starts_with(&format!("{deck}/")))
+                .collect();
+            let mastery = if n == 0 { 0.0 } else { total / n as f64 };
+            let modes = mode_mastery(
+                &deck,
+                &deck_cards,
+                sessions,
+                (studied > 0).then_some(mastery),
+            );
+            DeckMastery {
+                deck,
+                cards: n,
+                studied,
+                mastery,
+                modes,
+            }
+        })
+        .collect();
     Stats {
         cards: card_stats,
         missed,
-        decks: decks
-            .into_iter()
-            .map(|(deck, (cards, studied, total))| DeckMastery {
-                deck,
-                cards,
-                studied,
-                mastery: if cards == 0 {
-                    0.0
-                } else {
-                    total / cards as f64
-                },
-            })
-            .collect(),
+        decks: deck_list,
     }
 }

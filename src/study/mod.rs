@@ -6,4 +6,4 @@ pub mod schedule;
 pub mod store;
 
 pub use schedule::{CardState, PickReason, Rating, Scheduler, pick_next, rating_for};
-pub use store::{Attempt, Draft, NewAttempt, Store, StoreError};
+pub use store::{Attempt, Draft, NewAttempt, Session, Store, StoreError};

@@ -59,6 +59,20 @@ pub const MIGRATIONS: &[&str] = &[
         due INTEGER NOT NULL
     );
     CREATE INDEX reviews_by_card ON reviews(card, reviewed_at);",
+    // 3: sessions of the other study modes (learn, sort, match, test).
+    "CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        mode TEXT NOT NULL,
+        deck TEXT NOT NULL,
+        card TEXT,
+        correct INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        details_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX sessions_by_mode ON sessions(mode, deck, finished_at);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -119,6 +133,33 @@ pub struct Attempt {
     pub duration_ms: i64,
     pub started_at: i64,
     pub finished_at: i64,
+}
+
+/// One finished session of a study mode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub id: i64,
+    pub mode: String,
+    pub deck: String,
+    pub card: Option<String>,
+    pub correct: u32,
+    pub total: u32,
+    pub duration_ms: i64,
+    pub started_at: i64,
+    pub finished_at: i64,
+    /// Mode-specific detail, e.g. the factors missed in Learn.
+    pub details_json: String,
+}
+
+impl Session {
+    /// correct / total, 0–1.
+    pub fn score(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.correct as f64 / self.total as f64
+        }
+    }
 }
 
 /// What to record when a plan has been graded.
@@ -368,6 +409,56 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
+    }
+
+    /// Records a finished study-mode session and returns its id.
+    pub fn record_session(&self, s: &Session) -> Result<i64, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO sessions (mode, deck, card, correct, total, duration_ms, started_at, finished_at, details_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    s.mode,
+                    s.deck,
+                    s.card,
+                    s.correct,
+                    s.total,
+                    s.duration_ms,
+                    s.started_at,
+                    s.finished_at,
+                    s.details_json
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Sessions, oldest first; of one mode, or all.
+    pub fn sessions(&self, mode: Option<&str>) -> Result<Vec<Session>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, mode, deck, card, correct, total, duration_ms, started_at, finished_at, details_json
+                 FROM sessions WHERE (?1 IS NULL OR mode = ?1) ORDER BY finished_at, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([mode], |r| {
+                Ok(Session {
+                    id: r.get(0)?,
+                    mode: r.get(1)?,
+                    deck: r.get(2)?,
+                    card: r.get(3)?,
+                    correct: r.get(4)?,
+                    total: r.get(5)?,
+                    duration_ms: r.get(6)?,
+                    started_at: r.get(7)?,
+                    finished_at: r.get(8)?,
+                    details_json: r.get(9)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     pub fn card_state(&self, card: &str) -> Result<Option<CardState>, StoreError> {

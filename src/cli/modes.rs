@@ -1,0 +1,642 @@
+//! The study modes: `flashcards`, `sort`, `match`, `learn` and `test`. Each
+//! reads the student's answers a line at a time (from the keyboard or a pipe)
+//! and records its result, so `planmark stats` can show mastery per mode.
+
+use super::practice::card_ids;
+use super::render::{BOLD, GREEN, RED, new_table, paint};
+use super::{Context, exit};
+use anyhow::{Context as _, Result, bail};
+use clap::Args;
+use planmark::Grader;
+use planmark::library::Library;
+use planmark::model::{Card, Side};
+use planmark::modes::{learn, matching, sort, test};
+use planmark::study::{Rating, Scheduler, Session};
+use std::io::{BufRead, Write};
+
+/// Lines typed by the student; `None` at the end of input.
+struct Answers {
+    input: std::io::StdinLock<'static>,
+}
+
+impl Answers {
+    fn new() -> Answers {
+        Answers {
+            input: std::io::stdin().lock(),
+        }
+    }
+
+    fn ask(&mut self, prompt: &str) -> Result<Option<String>> {
+        print!("{prompt}");
+        std::io::stdout().flush()?;
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            println!();
+            return Ok(None);
+        }
+        Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DeckArgs {
+    /// Only cards from this deck.
+    #[arg(long, value_name = "DECK")]
+    pub deck: Option<String>,
+    /// Only this card (DECK/CARD or CARD).
+    #[arg(long, value_name = "CARD")]
+    pub card: Option<String>,
+    /// Seed for the random order (the same seed gives the same order).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct FlashcardArgs {
+    /// Only cards from this deck.
+    #[arg(long, value_name = "DECK")]
+    pub deck: Option<String>,
+    /// At most this many cards never studied before.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub new: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    #[command(flatten)]
+    pub from: DeckArgs,
+    /// How many pairs (5 to 8).
+    #[arg(short, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u8).range(5..=8))]
+    pub n: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Only cards from this deck.
+    #[arg(long, value_name = "DECK")]
+    pub deck: Option<String>,
+    /// How many items.
+    #[arg(short, value_name = "N", default_value_t = 6)]
+    pub n: usize,
+    /// Seed for choosing and ordering items.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+fn seed(ctx: &Context, given: Option<u64>) -> u64 {
+    given.unwrap_or_else(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos() as u64);
+        ctx.now() as u64 ^ nanos
+    })
+}
+
+/// The cards a mode works on: one card, one deck, or all.
+fn cards<'l>(lib: &'l Library, from: &DeckArgs) -> Result<Vec<(String, &'l Card)>> {
+    let ids = match &from.card {
+        Some(c) => {
+            let (d, card) = lib.card(c)?;
+            vec![format!("{}/{}", d.id, card.id)]
+        }
+        None => card_ids(lib, from.deck.as_deref())?,
+    };
+    ids.into_iter()
+        .map(|id| Ok((id.clone(), lib.card(&id)?.1)))
+        .collect()
+}
+
+fn deck_of(card: &str) -> String {
+    card.split_once('/').map_or(card, |(d, _)| d).to_string()
+}
+
+/// A finished session, timed from `started` to now.
+fn finished_session(
+    ctx: &Context,
+    mode: &str,
+    deck: String,
+    card: Option<String>,
+    (correct, total): (u32, u32),
+    started: i64,
+    details: serde_json::Value,
+) -> Session {
+    let finished = ctx.now();
+    Session {
+        id: 0,
+        mode: mode.to_string(),
+        deck,
+        card,
+        correct,
+        total,
+        duration_ms: (finished - started).max(0) * 1000,
+        started_at: started,
+        finished_at: finished,
+        details_json: details.to_string(),
+    }
+}
+
+fn clock(secs: i64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
+    let lib = ctx.library();
+    let mut store = ctx.store()?;
+    let scheduler = Scheduler::new(0.9)?;
+    let ids = card_ids(&lib, args.deck.as_deref())?;
+    let mut answers = Answers::new();
+    let c = ctx.color_stdout;
+    let mut reviewed = 0;
+    let mut new_seen = 0;
+    loop {
+        let now = ctx.now();
+        let states = store.card_states()?;
+        let new_today = store.new_cards_since(now - planmark::study::schedule::DAY)? + new_seen;
+        let Some((card_ref, _)) =
+            planmark::study::pick_next(&ids, &states, now, args.new, new_today)
+        else {
+            break;
+        };
+        let card_ref = card_ref.to_string();
+        let (_, card) = lib.card(&card_ref)?;
+        println!(
+            "\n{} {card_ref}\n{}",
+            paint("Card", BOLD, c),
+            paint(&card.question, BOLD, c)
+        );
+        if answers
+            .ask("Plan it in your head, then press Enter to see the answer (q to stop) ")?
+            .is_none_or(|l| l.trim() == "q")
+        {
+            break;
+        }
+        println!("{} {}", paint("Judgement:", BOLD, c), card.judgement);
+        for p in &card.points {
+            println!(
+                "  {} {}: {}",
+                if p.side == Side::For { "+" } else { "−" },
+                paint(&p.headline, BOLD, c),
+                p.detail
+            );
+        }
+        let rating = loop {
+            let Some(line) = answers.ask(
+                "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy [Enter = Good] ",
+            )?
+            else {
+                break None;
+            };
+            if line.trim().is_empty() {
+                break Some(Rating::Good);
+            }
+            match Rating::parse(&line) {
+                Some(r) => break Some(r),
+                None => println!("Type 1, 2, 3 or 4."),
+            }
+        };
+        let Some(rating) = rating else { break };
+        let previous = store.card_state(&card_ref)?;
+        if previous.is_none() {
+            new_seen += 1;
+        }
+        let state = scheduler.review(previous.as_ref(), rating, now);
+        store.record_review(&card_ref, "flashcards", rating, &state, now)?;
+        reviewed += 1;
+        println!(
+            "{rating}: next review {}",
+            super::practice::when(state.due, now)
+        );
+    }
+    println!(
+        "\n{reviewed} card{} reviewed. Nothing else is due now.",
+        if reviewed == 1 { "" } else { "s" }
+    );
+    Ok(exit::OK)
+}
+
+fn parse_side(s: &str) -> Option<Side> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "f" | "for" | "+" => Some(Side::For),
+        "a" | "against" | "-" => Some(Side::Against),
+        _ => None,
+    }
+}
+
+pub fn sort_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
+    let lib = ctx.library();
+    let store = ctx.store()?;
+    let chosen = cards(&lib, &args)?;
+    let items: Vec<sort::SortItem> = chosen
+        .iter()
+        .flat_map(|(id, card)| {
+            card.points.iter().map(move |p| sort::SortItem {
+                card: id.clone(),
+                headline: p.headline.clone(),
+                detail: p.detail.clone(),
+                side: p.side,
+            })
+        })
+        .collect();
+    let mut game = sort::SortGame::new(items, seed(ctx, args.seed));
+    if game.done() {
+        bail!("these cards have no points to sort");
+    }
+    let started = ctx.now();
+    let c = ctx.color_stdout;
+    if let [(_, card)] = chosen.as_slice() {
+        println!("{}", paint(&card.question, BOLD, c));
+    }
+    println!("For each point, type f if it argues for the question's view, a if against.");
+    let mut answers = Answers::new();
+    while let Some(item) = game.current().cloned() {
+        let question = if chosen.len() > 1 {
+            format!(" [{}]", item.card)
+        } else {
+            String::new()
+        };
+        let Some(line) = answers.ask(&format!(
+            "({} left) {}{question} — f/a? ",
+            game.remaining(),
+            item.headline
+        ))?
+        else {
+            break;
+        };
+        let Some(side) = parse_side(&line) else {
+            println!("Type f (for) or a (against).");
+            continue;
+        };
+        match game.answer(side) {
+            Some(sort::SortOutcome::Correct) => println!("{}", paint("✓", GREEN, c)),
+            Some(sort::SortOutcome::Wrong { side, detail }) => {
+                println!(
+                    "{} it argues {side}: {detail} (it will come back)",
+                    paint("✗", RED, c)
+                )
+            }
+            None => break,
+        }
+    }
+    let (right, total) = game.score();
+    let secs = ctx.now() - started;
+    if !game.done() {
+        println!("Stopped with {} left.", game.remaining());
+    }
+    println!(
+        "Sorted {right} of {total} right first time in {}.",
+        clock(secs)
+    );
+    let deck = chosen
+        .first()
+        .map(|(id, _)| deck_of(id))
+        .unwrap_or_default();
+    let card = (chosen.len() == 1).then(|| chosen[0].0.clone());
+    store.record_session(&finished_session(
+        ctx,
+        "sort",
+        deck,
+        card,
+        (right, total),
+        started,
+        serde_json::json!({"missed": game.missed(), "finished": game.done()}),
+    ))?;
+    Ok(exit::OK)
+}
+
+pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
+    let lib = ctx.library();
+    let store = ctx.store()?;
+    let chosen = cards(&lib, &args.from)?;
+    let mut pairs: Vec<(String, String)> = chosen
+        .iter()
+        .flat_map(|(_, card)| {
+            card.points
+                .iter()
+                .map(|p| (p.headline.clone(), p.detail.clone()))
+        })
+        .collect();
+    let seed = seed(ctx, args.from.seed);
+    planmark::modes::shuffle(&mut pairs, seed);
+    pairs.truncate(args.n as usize);
+    if pairs.len() < 2 {
+        bail!("these cards have fewer than two points to match");
+    }
+    let mut game = matching::MatchGame::new(pairs, seed);
+    let deck = chosen
+        .first()
+        .map(|(id, _)| deck_of(id))
+        .unwrap_or_default();
+    let c = ctx.color_stdout;
+    let started = ctx.now();
+    let mut answers = Answers::new();
+    println!("Match each headline to its detail: type a number and a letter, e.g. 1c.");
+    while !game.done() {
+        for (n, h, done) in game.headlines() {
+            if !done {
+                println!("  {n}. {h}");
+            }
+        }
+        for (l, d, done) in game.details() {
+            if !done {
+                let short: String = d.chars().take(110).collect();
+                println!(
+                    "  {l}) {short}{}",
+                    if d.chars().count() > 110 { "…" } else { "" }
+                );
+            }
+        }
+        let Some(line) = answers.ask("> ")? else {
+            break;
+        };
+        match game.parse(&line) {
+            Err(e) => println!("{e}"),
+            Ok((h, k)) => match game.try_pair(h, k) {
+                matching::MatchOutcome::Matched { headline } => {
+                    println!("{} {headline}", paint("✓", GREEN, c))
+                }
+                matching::MatchOutcome::Wrong => println!("{} not a pair", paint("✗", RED, c)),
+                matching::MatchOutcome::AlreadyMatched => println!("That one is already matched."),
+            },
+        }
+    }
+    let secs = ctx.now() - started;
+    let n = game.len() as u32;
+    let right = n.saturating_sub(game.mistakes());
+    if game.done() {
+        let best = store
+            .sessions(Some("match"))?
+            .into_iter()
+            .filter(|s| s.deck == deck && s.total == n && s.correct == s.total)
+            .map(|s| s.duration_ms / 1000)
+            .min();
+        println!(
+            "All {n} matched in {} with {} mistake{}.",
+            clock(secs),
+            game.mistakes(),
+            if game.mistakes() == 1 { "" } else { "s" }
+        );
+        match best {
+            Some(b) if right == n && secs < b => {
+                println!("New personal best for {deck} (was {}).", clock(b))
+            }
+            Some(b) => println!("Personal best for {deck}: {}.", clock(b)),
+            None if right == n => {
+                println!("Your first clean round for {deck}: that is the time to beat.")
+            }
+            None => {}
+        }
+    } else {
+        println!("Stopped before the end.");
+    }
+    let card = (chosen.len() == 1).then(|| chosen[0].0.clone());
+    store.record_session(&finished_session(
+        ctx,
+        "match",
+        deck,
+        card,
+        (right, n),
+        started,
+        serde_json::json!({"mistakes": game.mistakes(), "finished": game.done(), "seconds": secs}),
+    ))?;
+    Ok(exit::OK)
+}
+
+pub fn learn_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
+    let lib = ctx.library();
+    let store = ctx.store()?;
+    let chosen = cards(&lib, &args)?;
+    let sessions = store.sessions(Some("learn"))?;
+    // Without --card: the card with a rubric learnt least recently.
+    let (card_ref, card) = chosen
+        .iter()
+        .filter(|(id, _)| {
+            let (d, c) = id.split_once('/').unwrap_or_default();
+            lib.rubric_for_card(d, c).is_some()
+        })
+        .min_by_key(|(id, _)| {
+            sessions
+                .iter()
+                .filter(|s| s.card.as_deref() == Some(id))
+                .map(|s| s.finished_at)
+                .max()
+                .unwrap_or(i64::MIN)
+        })
+        .context("no card here has a rubric to learn its factors from")?;
+    let (d, cid) = card_ref.split_once('/').unwrap_or_default();
+    let entry = lib
+        .rubric_for_card(d, cid)
+        .context("no rubric for this card")?;
+    let grader = Grader::new(entry.item.clone())?;
+    let missed_before: Vec<String> = sessions
+        .iter()
+        .rfind(|s| s.card.as_deref() == Some(card_ref.as_str()))
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s.details_json).ok())
+        .and_then(|v| v.get("missed").cloned())
+        .and_then(|m| serde_json::from_value(m).ok())
+        .unwrap_or_default();
+    let c = ctx.color_stdout;
+    println!("{}", paint(&card.question, BOLD, c));
+    println!(
+        "Name the {} factors of this question, one per line. An empty line or `give up` stops.",
+        grader.rubric().factors.len()
+    );
+    if !missed_before.is_empty() {
+        println!(
+            "Last time you missed {}: start with those.",
+            missed_before.len()
+        );
+    }
+    let started = ctx.now();
+    let mut session = learn::LearnSession::new(&grader, &missed_before);
+    let mut answers = Answers::new();
+    while !session.done() {
+        let (got, total) = session.score();
+        let Some(line) = answers.ask(&format!("[{got}/{total}] > "))? else {
+            break;
+        };
+        if line.trim().is_empty() || line.trim().eq_ignore_ascii_case("give up") {
+            break;
+        }
+        let (outcome, hint) = session.answer(&line);
+        match outcome {
+            learn::LearnOutcome::Recalled(labels) => {
+                for l in labels {
+                    println!("{} {l}", paint("✓", GREEN, c));
+                }
+            }
+            learn::LearnOutcome::AlreadyGiven(labels) => {
+                println!("already given: {}", labels.join(", "))
+            }
+            learn::LearnOutcome::NotAFactor => {
+                println!("{} not a factor in this rubric", paint("✗", RED, c))
+            }
+        }
+        if let Some(h) = hint {
+            println!("Hint: {h}");
+        }
+    }
+    let (got, total) = session.score();
+    let missed = session.missed();
+    println!("\nRecalled {got} of {total} factors.");
+    if !missed.is_empty() {
+        println!("{}", paint("Missed (they come first next time):", BOLD, c));
+        for id in &missed {
+            if let Some(f) = grader.rubric().factor(id) {
+                println!(
+                    "  • {} ({}){}",
+                    f.label,
+                    f.side,
+                    f.hint
+                        .as_deref()
+                        .map(|h| format!(" — {h}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    store.record_session(&finished_session(
+        ctx,
+        "learn",
+        deck_of(card_ref),
+        Some(card_ref.clone()),
+        (got, total),
+        started,
+        serde_json::json!({"missed": missed}),
+    ))?;
+    Ok(exit::OK)
+}
+
+pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
+    let lib = ctx.library();
+    let store = ctx.store()?;
+    let ids = card_ids(&lib, args.deck.as_deref())?;
+    let with_rubric: Vec<(String, &Card)> = ids
+        .iter()
+        .filter_map(|id| {
+            let (d, c) = id.split_once('/')?;
+            lib.rubric_for_card(d, c)?;
+            Some((id.clone(), lib.card(id).ok()?.1))
+        })
+        .collect();
+    if with_rubric.is_empty() {
+        bail!("no card here has a rubric to test with");
+    }
+    let items = test::build(&with_rubric, args.n.max(1), seed(ctx, args.seed));
+    let c = ctx.color_stdout;
+    let started = ctx.now();
+    let mut answers = Answers::new();
+    let mut scores: Vec<(String, String, f64, String)> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        println!(
+            "\n{} {} of {} ({})",
+            paint("Item", BOLD, c),
+            i + 1,
+            items.len(),
+            item.kind()
+        );
+        let (score, shown) = match item {
+            test::TestItem::Plan { card, question } => {
+                println!(
+                    "{}\nWrite a plan; finish with a line holding only `.`",
+                    paint(question, BOLD, c)
+                );
+                let mut plan = Vec::new();
+                while let Some(line) = answers.ask("> ")? {
+                    if line.trim() == "." {
+                        break;
+                    }
+                    plan.push(line);
+                }
+                let (d, cid) = card.split_once('/').unwrap_or_default();
+                let entry = lib
+                    .rubric_for_card(d, cid)
+                    .context("the card's rubric went missing")?;
+                let r = Grader::new(entry.item.clone())?.grade(card, &plan.join("\n"));
+                println!("{}/{} · Level {}", r.mark, r.max_mark, r.level);
+                (
+                    r.mark as f64 / r.max_mark.max(1) as f64,
+                    format!("{}/{}", r.mark, r.max_mark),
+                )
+            }
+            test::TestItem::Sort {
+                question,
+                headline,
+                side,
+                ..
+            } => {
+                println!("{question}\n{}", paint(headline, BOLD, c));
+                let answer = answers
+                    .ask("Does this argue for or against the view? f/a ")?
+                    .and_then(|l| parse_side(&l));
+                let right = answer == Some(*side);
+                println!(
+                    "{} it argues {side}",
+                    if right {
+                        paint("✓", GREEN, c)
+                    } else {
+                        paint("✗", RED, c)
+                    }
+                );
+                (f64::from(u8::from(right)), format!("{}/1", u8::from(right)))
+            }
+            test::TestItem::Match { pairs, .. } => {
+                let mut game = matching::MatchGame::new(pairs.clone(), i as u64);
+                for (n, h, _) in game.headlines() {
+                    println!("  {n}. {h}");
+                }
+                for (l, d, _) in game.details() {
+                    let short: String = d.chars().take(110).collect();
+                    println!("  {l}) {short}");
+                }
+                let line = answers.ask("Pairs, e.g. 1b 2a 3c: ")?.unwrap_or_default();
+                let mut right = 0;
+                for part in line.split([' ', ',']).filter(|p| !p.is_empty()) {
+                    if let Ok((h, k)) = game.parse(part) {
+                        right += u32::from(matches!(
+                            game.try_pair(h, k),
+                            matching::MatchOutcome::Matched { .. }
+                        ));
+                    }
+                }
+                let n = game.len() as u32;
+                println!("{right} of {n} pairs right");
+                (right as f64 / n as f64, format!("{right}/{n}"))
+            }
+        };
+        let card = match item {
+            test::TestItem::Plan { card, .. }
+            | test::TestItem::Sort { card, .. }
+            | test::TestItem::Match { card, .. } => card.clone(),
+        };
+        scores.push((item.kind().to_string(), card, score, shown));
+    }
+    let total: f64 = scores.iter().map(|s| s.2).sum();
+    let overall = total / scores.len().max(1) as f64;
+    let mut t = new_table(c);
+    t.set_header(vec!["#", "Item", "Card", "Mark"]);
+    for (i, (kind, card, _, shown)) in scores.iter().enumerate() {
+        t.add_row(vec![
+            (i + 1).to_string(),
+            kind.clone(),
+            card.clone(),
+            shown.clone(),
+        ]);
+    }
+    println!("\n{t}\nOverall: {:.0}%", overall * 100.0);
+    let deck = args.deck.clone().unwrap_or_else(|| {
+        with_rubric
+            .first()
+            .map(|(id, _)| deck_of(id))
+            .unwrap_or_default()
+    });
+    let permille = (overall * 1000.0).round() as u32;
+    store.record_session(&finished_session(ctx,
+        "test",
+        deck,
+        None,
+        (permille, 1000),
+        started,
+        serde_json::json!({"items": scores.iter().map(|s| serde_json::json!({"kind": s.0, "card": s.1, "score": s.2})).collect::<Vec<_>>()}),
+    ))?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,184 @@
+//! Learn: factor recall. The student names one factor per line; each line is
+//! graded against the card's rubric with the real grader, so abbreviations and
+//! misspellings count as they would in a plan.
+
+use crate::grade::Grader;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LearnOutcome {
+    /// Labels of the factors this line newly recalled.
+    Recalled(Vec<String>),
+    /// The line names only factors already recalled.
+    AlreadyGiven(Vec<String>),
+    NotAFactor,
+}
+
+pub struct LearnSession<'g> {
+    grader: &'g Grader,
+    recalled: Vec<String>,
+    misses_in_a_row: u32,
+    /// Factor ids in the order hints are given: missed last time first.
+    hint_order: Vec<String>,
+    hinted: Vec<String>,
+    lines: u32,
+}
+
+impl<'g> LearnSession<'g> {
+    /// `missed_before`: factors missed in the last session, offered first.
+    pub fn new(grader: &'g Grader, missed_before: &[String]) -> LearnSession<'g> {
+        let mut order: Vec<(bool, f64, usize, String)> = grader
+            .rubric()
+            .factors
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (!missed_before.contains(&f.id), -f.weight, i, f.id.clone()))
+            .collect();
+        order.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        LearnSession {
+            grader,
+            recalled: Vec::new(),
+            misses_in_a_row: 0,
+            hint_order: order.into_iter().map(|(_, _, _, id)| id).collect(),
+            hinted: Vec::new(),
+            lines: 0,
+        }
+    }
+
+    fn label(&self, id: &str) -> String {
+        self.grader
+            .rubric()
+            .factor(id)
+            .map_or_else(|| id.to_string(), |f| f.label.clone())
+    }
+
+    /// Grades one line. A hint comes with the second miss in a row.
+    pub fn answer(&mut self, line: &str) -> (LearnOutcome, Option<String>) {
+        self.lines += 1;
+        let result = self.grader.grade("learn", line);
+        let covered: Vec<String> = result
+            .factors
+            .iter()
+            .filter(|f| f.covered)
+            .map(|f| f.id.clone())
+            .collect();
+        let new: Vec<String> = covered
+            .iter()
+            .filter(|id| !self.recalled.contains(id))
+            .cloned()
+            .collect();
+        let outcome = if !new.is_empty() {
+            self.misses_in_a_row = 0;
+            self.recalled.extend(new.iter().cloned());
+            LearnOutcome::Recalled(new.iter().map(|id| self.label(id)).collect())
+        } else if !covered.is_empty() {
+            self.misses_in_a_row += 1;
+            LearnOutcome::AlreadyGiven(covered.iter().map(|id| self.label(id)).collect())
+        } else {
+            self.misses_in_a_row += 1;
+            LearnOutcome::NotAFactor
+        };
+        let hint = if self.misses_in_a_row >= 2 {
+            self.misses_in_a_row = 0;
+            self.next_hint()
+        } else {
+            None
+        };
+        (outcome, hint)
+    }
+
+    fn next_hint(&mut self) -> Option<String> {
+        let id = self
+            .hint_order
+            .iter()
+            .find(|id| !self.recalled.contains(id) && !self.hinted.contains(id))
+            .or_else(|| {
+                self.hint_order
+                    .iter()
+                    .find(|id| !self.recalled.contains(id))
+            })?
+            .clone();
+        self.hinted.push(id.clone());
+        let f = self.grader.rubric().factor(&id)?;
+        Some(match &f.hint {
+            Some(h) => format!("({}) {h}", f.side),
+            None => format!("({}) think about: {}", f.side, f.label),
+        })
+    }
+
+    pub fn done(&self) -> bool {
+        self.recalled.len() == self.grader.rubric().factors.len()
+    }
+
+    /// (recalled, total).
+    pub fn score(&self) -> (u32, u32) {
+        (
+            self.recalled.len() as u32,
+            self.grader.rubric().factors.len() as u32,
+        )
+    }
+
+    /// Factor ids not recalled, in rubric order.
+    pub fn missed(&self) -> Vec<String> {
+        self.grader
+            .rubric()
+            .factors
+            .iter()
+            .filter(|f| !self.recalled.contains(&f.id))
+            .map(|f| f.id.clone())
+            .collect()
+    }
+
+    pub fn lines(&self) -> u32 {
+        self.lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse_rubric;
+
+    fn grader() -> Grader {
+        Grader::new(
+            parse_rubric(
+                std::path::Path::new("r.toml"),
+                "id = \"r\"\nmax-mark = 1\n[abbreviations]\nT = \"Trotsky\"\n\
+                 [[factor]]\nid = \"t\"\nlabel = \"Lenin's testament\"\nphrases = [\"Lenin's testament\"]\nhint = \"The will.\"\n\
+                 [[factor]]\nid = \"f\"\nlabel = \"Funeral\"\nphrases = [\"funeral\"]\nweight = 2.0\n\
+                 [[band]]\nlevel = 1\nmarks = [1, 1]\nmin-factors = 1\n",
+            )
+            .unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn recalls_misses_and_hints() {
+        let g = grader();
+        let mut s = LearnSession::new(&g, &["t".to_string()]);
+        assert_eq!(
+            s.answer("Lenins testamant").0,
+            LearnOutcome::Recalled(vec!["Lenin's testament".into()])
+        );
+        assert_eq!(
+            s.answer("the testament of Lenin").0,
+            LearnOutcome::AlreadyGiven(vec!["Lenin's testament".into()])
+        );
+        let (outcome, hint) = s.answer("Kronstadt");
+        assert_eq!(outcome, LearnOutcome::NotAFactor);
+        assert_eq!(hint.as_deref(), Some("(neutral) think about: Funeral"));
+        assert_eq!(s.missed(), ["f"]);
+        s.answer("he missed the funeral");
+        assert!(s.done());
+        assert_eq!(s.score(), (2, 2));
+    }
+
+    #[test]
+    fn factors_missed_last_time_are_hinted_first() {
+        let g = grader();
+        let mut s = LearnSession::new(&g, &["t".to_string()]);
+        s.answer("x");
+        let (_, hint) = s.answer("y");
+        assert_eq!(hint.as_deref(), Some("(neutral) The will."));
+    }
+}
