@@ -5,6 +5,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod grade;
+pub mod interchange;
 pub mod model;
 pub mod modes;
 pub mod text;

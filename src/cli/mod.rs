@@ -2,6 +2,7 @@
 //! dispatch, and the mapping from errors to exit codes. The only place that
 //! prints.
 
+mod deck_cmds;
 mod grade;
 mod input;
 mod library_cmds;
@@ -102,6 +103,9 @@ pub enum Command {
     Learn(modes::DeckArgs),
     /// A practice test mixing essay plans, sorting and matching items.
     Test(modes::TestArgs),
+    /// Import a deck (Knowt/Quizlet page or export, Anki text, TOML, JSON) or export one.
+    #[command(subcommand)]
+    Deck(deck_cmds::DeckCmd),
     /// Teachers' tools: check a rubric, draft one for a card, calibrate it.
     #[command(subcommand)]
     Rubric(rubric_cmds::RubricCmd),
@@ -141,6 +145,7 @@ pub fn run() -> ExitCode {
         Command::Drafts(args) => study_cmds::drafts(&ctx, args),
         Command::Where => study_cmds::where_(&ctx),
         Command::Rubric(cmd) => rubric_cmds::run(&ctx, cmd),
+        Command::Deck(cmd) => deck_cmds::run(&ctx, cmd),
         Command::Flashcards(a) => modes::flashcards(&ctx, a),
         Command::Sort(a) => modes::sort_mode(&ctx, a),
         Command::Match(a) => modes::match_mode(&ctx, a),

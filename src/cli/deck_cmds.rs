@@ -1,0 +1,263 @@
+//! `planmark deck import` and `planmark deck export`.
+
+use super::render::{self, BOLD, paint};
+use super::{Context, exit};
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use planmark::interchange::{self, Imported, anki, knowt, termdef};
+use planmark::model::{self, Deck};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum DeckCmd {
+    /// Import a deck from a Knowt/Quizlet page, Quizlet export text, Anki text, TOML or JSON.
+    ///
+    /// The deck is saved in your library (see `planmark where`) or to -o FILE,
+    /// and never overwrites an existing deck without --force. Every line that
+    /// cannot be read is reported with its number and why.
+    Import(ImportArgs),
+    /// Export a deck for Anki, Quizlet/Knowt, or as TOML or JSON.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Interchange {
+    /// Text copied from a Knowt or Quizlet set page (numbered cards, For/Against cards).
+    Page,
+    /// Quizlet/Knowt export: term and definition per card.
+    Quizlet,
+    /// An Anki text file (#separator:, #html:, #deck: headers).
+    Anki,
+    /// planmark's own deck TOML.
+    Toml,
+    /// planmark's own deck JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import (`-` for standard input).
+    pub file: PathBuf,
+    /// Its format [default: from the file: .toml, .json, Anki headers, tabs, else a page].
+    #[arg(long, value_enum)]
+    pub from: Option<Interchange>,
+    /// The new deck's id [default: from the file name].
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The deck's title [default: from the file].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Quizlet: what separates term and definition (tab, comma, or any text).
+    #[arg(long, value_name = "SEP", default_value = "tab")]
+    pub term_sep: String,
+    /// Quizlet: what separates cards (newline, semicolon, or any text).
+    #[arg(long, value_name = "SEP", default_value = "newline")]
+    pub card_sep: String,
+    /// Where to write the deck [default: your library's decks folder].
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace a deck that already exists there.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The deck id (see `planmark decks`).
+    pub deck: String,
+    /// The format to write.
+    #[arg(long, value_enum, default_value_t = Interchange::Anki)]
+    pub to: Interchange,
+    /// Quizlet: what separates term and definition.
+    #[arg(long, value_name = "SEP", default_value = "tab")]
+    pub term_sep: String,
+    /// Quizlet: what separates cards.
+    #[arg(long, value_name = "SEP", default_value = "newline")]
+    pub card_sep: String,
+    /// Write here instead of standard output (never overwrites without --force).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(ctx: &Context, cmd: DeckCmd) -> Result<u8> {
+    match cmd {
+        DeckCmd::Import(a) => import(ctx, a),
+        DeckCmd::Export(a) => export(ctx, a),
+    }
+}
+
+fn sniff(path: &Path, text: &str) -> Interchange {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("toml") => return Interchange::Toml,
+        Some("json") => return Interchange::Json,
+        _ => {}
+    }
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if first.starts_with("#separator:")
+        || first.starts_with("#html:")
+        || first.starts_with("#deck:")
+    {
+        return Interchange::Anki;
+    }
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tabbed = lines.iter().filter(|l| l.contains('\t')).count();
+    if !lines.is_empty() && tabbed * 2 >= lines.len() {
+        Interchange::Quizlet
+    } else {
+        Interchange::Page
+    }
+}
+
+fn write_new(path: &Path, text: &str, force: bool) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    if path.exists() && !force {
+        bail!(
+            "{} already exists; use --force to replace it, or -o to write elsewhere",
+            path.display()
+        );
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
+    let text = if args.file.as_os_str() == "-" {
+        super::input::read_stdin()?
+    } else {
+        planmark::error::read_text(&args.file, 16 * 1024 * 1024, "a deck to import")?
+    };
+    let stem = args
+        .file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| *s != "-")
+        .unwrap_or("imported");
+    let id = args.id.clone().unwrap_or_else(|| interchange::slug(stem));
+    let format = args.from.unwrap_or_else(|| sniff(&args.file, &text));
+    let Imported { mut deck, problems } = match format {
+        Interchange::Page => knowt::import(&text, &id),
+        Interchange::Quizlet => termdef::import(
+            &text,
+            &id,
+            args.title.as_deref().unwrap_or(stem),
+            &termdef::separator(&args.term_sep),
+            &termdef::separator(&args.card_sep),
+        ),
+        Interchange::Anki => anki::import(&text, &id),
+        Interchange::Toml | Interchange::Json => {
+            let path = if format == Interchange::Toml {
+                "deck.toml"
+            } else {
+                "deck.json"
+            };
+            let deck = model::parse_deck(Path::new(path), &text).map_err(|mut d| {
+                d.path = args.file.clone();
+                planmark::error::Error::from(d)
+            })?;
+            Imported {
+                deck,
+                problems: Vec::new(),
+            }
+        }
+    };
+    if args.id.is_some()
+        || matches!(
+            format,
+            Interchange::Page | Interchange::Quizlet | Interchange::Anki
+        )
+    {
+        deck.id = id;
+    }
+    if let Some(t) = &args.title {
+        deck.title = t.clone();
+    }
+    for p in &problems {
+        eprintln!(
+            "{}",
+            render::warning_line(
+                &format!("{} line {}: {}", args.file.display(), p.line, p.message),
+                ctx.color_stderr
+            )
+        );
+    }
+    if deck.cards.is_empty() {
+        bail!(
+            "no cards could be read from {}; is --from right?",
+            args.file.display()
+        );
+    }
+    let target = match &args.output {
+        Some(p) => p.clone(),
+        None => ctx
+            .library_dirs
+            .first()
+            .context("no library folder is known on this system; use -o FILE")?
+            .join("decks")
+            .join(format!("{}.toml", deck.id)),
+    };
+    let body = if target.extension().and_then(|e| e.to_str()) == Some("json") {
+        serde_json::to_string_pretty(&deck)? + "\n"
+    } else {
+        toml::to_string_pretty(&deck)?
+    };
+    write_new(&target, &body, args.force)?;
+    let points: usize = deck.cards.iter().map(|c| c.points.len()).sum();
+    println!(
+        "{} {} card{} and {points} points into deck `{}` at {}.",
+        paint("Imported", BOLD, ctx.color_stdout),
+        deck.cards.len(),
+        if deck.cards.len() == 1 { "" } else { "s" },
+        deck.id,
+        target.display()
+    );
+    if !problems.is_empty() {
+        println!(
+            "{} line{} could not be read (listed above).",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+    }
+    let has_rubric = deck
+        .cards
+        .iter()
+        .all(|c| ctx.library().rubric_for_card(&deck.id, &c.id).is_some());
+    if !has_rubric {
+        println!(
+            "Next: `planmark rubric new --card {}/{}` drafts a rubric so plans can be graded.",
+            deck.id, deck.cards[0].id
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn export(ctx: &Context, args: ExportArgs) -> Result<u8> {
+    let lib = ctx.library();
+    let deck: &Deck = &lib.deck(&args.deck)?.item;
+    let text = match args.to {
+        Interchange::Anki => anki::export(deck),
+        Interchange::Quizlet | Interchange::Page => termdef::export(
+            deck,
+            &termdef::separator(&args.term_sep),
+            &termdef::separator(&args.card_sep),
+        ),
+        Interchange::Toml => toml::to_string_pretty(deck)?,
+        Interchange::Json => serde_json::to_string_pretty(deck)? + "\n",
+    };
+    match &args.output {
+        Some(path) => {
+            write_new(path, &text, args.force)?;
+            eprintln!("Wrote {} ({} cards).", path.display(), deck.cards.len());
+        }
+        None => print!("{text}"),
+    }
+    Ok(exit::OK)
+}

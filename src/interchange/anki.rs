@@ -1,0 +1,219 @@
+//! Anki text files: `#separator:`, `#html:`, `#deck:`, `#tags:` and
+//! `#columns:` headers, then one note per line with quoted fields (`""` for a
+//! quote inside). An essay card is a note: Front is the question; Back is the
+//! judgement, then one line per point, `For: headline — detail`.
+
+use super::{Imported, LineProblem, point, side_word, slug, unique_ids};
+use crate::model::{Card, Deck, Side};
+
+/// Anki's separator names, or a single literal character.
+fn separator(name: &str) -> Option<u8> {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "tab" => Some(b'\t'),
+        "comma" => Some(b','),
+        "semicolon" => Some(b';'),
+        "pipe" => Some(b'|'),
+        "space" => Some(b' '),
+        "colon" => Some(b':'),
+        other if other.len() == 1 => other.bytes().next(),
+        _ => None,
+    }
+}
+
+fn html_to_lines(html: &str) -> String {
+    let mut text = html.to_string();
+    for tag in ["<br>", "<br/>", "<br />", "</div>", "</p>", "</li>"] {
+        text = text.replace(tag, "\n").replace(&tag.to_uppercase(), "\n");
+    }
+    // Drop any other tag.
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub fn import(text: &str, deck_id: &str) -> Imported {
+    let mut sep = b'\t';
+    let mut html = false;
+    let mut title = deck_id.to_string();
+    let mut header_lines = 0;
+    let mut problems = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(h) = line.strip_prefix('#') else {
+            break;
+        };
+        header_lines = i + 1;
+        let Some((key, value)) = h.split_once(':') else {
+            continue;
+        };
+        match key.trim().to_ascii_lowercase().as_str() {
+            "separator" => match separator(value) {
+                Some(s) => sep = s,
+                None => problems.push(LineProblem {
+                    line: i + 1,
+                    message: format!("unknown separator \"{value}\"; using tab"),
+                }),
+            },
+            "html" => html = value.trim().eq_ignore_ascii_case("true"),
+            "deck" => title = value.trim().to_string(),
+            _ => {}
+        }
+    }
+    let body: String = text
+        .lines()
+        .skip(header_lines)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .quoting(true)
+        .double_quote(true)
+        .from_reader(body.as_bytes());
+    let mut cards: Vec<Card> = Vec::new();
+    for rec in reader.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize) + header_lines;
+                problems.push(LineProblem {
+                    line,
+                    message: format!("cannot read this note: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line() as usize) + header_lines;
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if rec.len() < 2 || rec[1].trim().is_empty() {
+            problems.push(LineProblem {
+                line,
+                message: format!(
+                    "note \"{}\" has no Back field (is the separator right? use #separator:)",
+                    rec.get(0)
+                        .unwrap_or("")
+                        .chars()
+                        .take(40)
+                        .collect::<String>()
+                ),
+            });
+            continue;
+        }
+        let front = if html {
+            html_to_lines(&rec[0])
+        } else {
+            rec[0].to_string()
+        };
+        let back = if html {
+            html_to_lines(&rec[1])
+        } else {
+            rec[1].to_string()
+        };
+        let tags = rec.get(2).unwrap_or("");
+        let id = tags
+            .split_whitespace()
+            .find_map(|t| t.strip_prefix("planmark::"))
+            .map_or_else(|| slug(front.trim()), str::to_string);
+        let mut judgement = Vec::new();
+        let mut points = Vec::new();
+        for l in back.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match l
+                .split_once(':')
+                .and_then(|(s, rest)| side_word(s).map(|side| (side, rest)))
+            {
+                Some((side, rest)) => points.push(point_line(side, rest)),
+                None => judgement.push(l.to_string()),
+            }
+        }
+        cards.push(Card {
+            id,
+            question: front.trim().to_string(),
+            judgement: judgement.join(" "),
+            tags: tags
+                .split_whitespace()
+                .filter(|t| !t.starts_with("planmark::"))
+                .map(str::to_string)
+                .collect(),
+            points,
+        });
+    }
+    unique_ids(&mut cards);
+    Imported {
+        deck: Deck {
+            id: deck_id.to_string(),
+            title,
+            description: None,
+            cards,
+        },
+        problems,
+    }
+}
+
+/// "headline — detail" as written by [`export`], else the usual splitting.
+fn point_line(side: Side, rest: &str) -> crate::model::Point {
+    match rest.split_once(" — ") {
+        Some((h, d)) => crate::model::Point {
+            side,
+            headline: h.trim().to_string(),
+            detail: d.trim().to_string(),
+        },
+        None => point(side, rest),
+    }
+}
+
+pub fn export(deck: &Deck) -> String {
+    let mut out = format!(
+        "#separator:tab\n#html:true\n#deck:{}\n#columns:Front\tBack\tTags\n",
+        deck.title.replace('\n', " ")
+    );
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    for c in &deck.cards {
+        let mut back = vec![escape_html(&c.judgement)];
+        for p in &c.points {
+            let side = match p.side {
+                Side::For => "For",
+                Side::Against => "Against",
+                Side::Neutral => "Other",
+            };
+            back.push(format!(
+                "{side}: {} — {}",
+                escape_html(&p.headline),
+                escape_html(&p.detail)
+            ));
+        }
+        let mut tags = vec![format!("planmark::{}", c.id)];
+        tags.extend(c.tags.iter().cloned());
+        writer
+            .write_record([escape_html(&c.question), back.join("<br>"), tags.join(" ")])
+            .expect("writing to memory cannot fail");
+    }
+    out.push_str(
+        &String::from_utf8(writer.into_inner().expect("in-memory writer"))
+            .expect("UTF-8 in, UTF-8 out"),
+    );
+    out
+}

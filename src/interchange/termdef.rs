@@ -1,0 +1,122 @@
+//! Quizlet / Knowt export text: a term and a definition per card, separated by
+//! a tab, a comma or a string of your own; cards separated by new lines, a
+//! semicolon or a string of your own.
+//!
+//! An essay deck is written as one term per question (its definition is the
+//! model judgement) followed by one term per point: `For: headline` or
+//! `Against: headline`, whose definition is the point's detail.
+
+use super::{Imported, LineProblem, side_word, slug, unique_ids};
+use crate::model::{Card, Deck, Point, Side};
+
+/// Separators as typed on the command line: `tab`, `comma`, `semicolon`,
+/// `newline`, or the literal string.
+pub fn separator(name: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "tab" | "\\t" => "\t".into(),
+        "comma" => ",".into(),
+        "semicolon" => ";".into(),
+        "newline" | "\\n" => "\n".into(),
+        "pipe" => "|".into(),
+        _ => name.to_string(),
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+pub fn import(text: &str, deck_id: &str, title: &str, term_sep: &str, card_sep: &str) -> Imported {
+    let mut cards: Vec<Card> = Vec::new();
+    let mut problems = Vec::new();
+    let mut offset = 0;
+    for raw in text.split(card_sep) {
+        let line = line_of(text, offset);
+        offset += raw.len() + card_sep.len();
+        let entry = raw.trim_matches(['\r', '\n']);
+        if entry.trim().is_empty() {
+            continue;
+        }
+        let Some((term, definition)) = entry.split_once(term_sep) else {
+            problems.push(LineProblem {
+                line,
+                message: format!(
+                    "no term/definition separator ({}) in \"{}\"",
+                    if term_sep == "\t" {
+                        "a tab".to_string()
+                    } else {
+                        format!("\"{term_sep}\"")
+                    },
+                    entry.chars().take(40).collect::<String>()
+                ),
+            });
+            continue;
+        };
+        let (term, definition) = (term.trim(), definition.trim());
+        let side_prefix = term
+            .split_once(':')
+            .and_then(|(s, h)| side_word(s).map(|side| (side, h.trim())));
+        match side_prefix {
+            Some((side, headline)) => match cards.last_mut() {
+                Some(card) => card.points.push(Point {
+                    side,
+                    headline: headline.to_string(),
+                    detail: definition.to_string(),
+                }),
+                None => problems.push(LineProblem {
+                    line,
+                    message: format!("point \"{term}\" comes before any question; skipped"),
+                }),
+            },
+            None => cards.push(Card {
+                id: slug(term),
+                question: term.to_string(),
+                judgement: definition.to_string(),
+                tags: Vec::new(),
+                points: Vec::new(),
+            }),
+        }
+    }
+    unique_ids(&mut cards);
+    Imported {
+        deck: Deck {
+            id: deck_id.to_string(),
+            title: title.to_string(),
+            description: None,
+            cards,
+        },
+        problems,
+    }
+}
+
+/// Writes a deck as term/definition text. Separators inside the text are
+/// replaced by spaces, as Quizlet's import would otherwise split them.
+pub fn export(deck: &Deck, term_sep: &str, card_sep: &str) -> String {
+    let clean = |s: &str| s.replace(term_sep, " ").replace(card_sep, " ");
+    let mut out = Vec::new();
+    for c in &deck.cards {
+        out.push(format!(
+            "{}{term_sep}{}",
+            clean(&c.question),
+            clean(&c.judgement)
+        ));
+        for p in &c.points {
+            let side = match p.side {
+                Side::For => "For",
+                Side::Against => "Against",
+                Side::Neutral => "Other",
+            };
+            out.push(format!(
+                "{side}: {}{term_sep}{}",
+                clean(&p.headline),
+                clean(&p.detail)
+            ));
+        }
+    }
+    let mut text = out.join(card_sep);
+    if card_sep == "\n" {
+        text.push('\n');
+    }
+    text
+}

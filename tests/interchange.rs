@@ -1,0 +1,204 @@
+//! Import and export: the seed page, Quizlet and Anki text both ways, broken
+//! lines reported by number, and nothing overwritten without --force.
+
+use assert_cmd::Command;
+use planmark::interchange::{anki, knowt, termdef};
+use planmark::library::Library;
+use planmark::model::Deck;
+use planmark::{GradeResult, Grader};
+use predicates::prelude::*;
+
+fn planmark() -> Command {
+    let mut c = Command::cargo_bin("planmark").unwrap();
+    c.env_remove("PLANMARK_LIBRARY").env("NO_COLOR", "1");
+    c
+}
+
+fn shipped() -> Deck {
+    Library::builtin()
+        .deck("russia-1917-53")
+        .unwrap()
+        .item
+        .clone()
+}
+
+fn fold(s: &str) -> String {
+    s.replace(['’', '‘'], "'")
+}
+
+/// The factor of the shipped rubric a point's text stands for.
+fn primary(grader: &Grader, text: &str) -> Option<String> {
+    let r: GradeResult = grader.grade("p", text);
+    r.factors
+        .iter()
+        .filter_map(|f| {
+            f.matches
+                .iter()
+                .map(|m| m.start)
+                .min()
+                .map(|s| (s, f.id.clone()))
+        })
+        .min()
+        .map(|(_, id)| id)
+}
+
+#[test]
+fn the_seed_page_imports_into_the_shipped_seed_card() {
+    let text = std::fs::read_to_string("../shared/seed/000_d3a4239297f73c94.txt")
+        .or_else(|_| std::fs::read_to_string("tests/fixtures/seed-page.txt"))
+        .unwrap();
+    let imported = knowt::import(&text, "seed");
+    // The page's fourth card ("c") has no answer: reported, not dropped silently.
+    assert_eq!(imported.problems.len(), 1);
+    assert!(imported.problems[0].message.contains("\"c\" has no answer"));
+    let [card] = imported.deck.cards.as_slice() else {
+        panic!("one essay card")
+    };
+    let deck = shipped();
+    let ship = deck
+        .cards
+        .iter()
+        .find(|c| c.id == "stalin-trotsky")
+        .unwrap();
+    assert_eq!(fold(&card.question), fold(&ship.question));
+    let sides = |c: &planmark::model::Card| c.points.iter().map(|p| p.side).collect::<Vec<_>>();
+    assert_eq!(
+        sides(card),
+        sides(ship),
+        "every point, on the same side, in the same order"
+    );
+    // Each imported point stands for the same rubric factor as the shipped one.
+    let grader = Grader::new(Library::builtin().rubric("stalin-trotsky").unwrap().item).unwrap();
+    for (a, b) in card.points.iter().zip(&ship.points) {
+        let fa = primary(&grader, &format!("{}: {}", a.headline, a.detail));
+        let fb = primary(&grader, &format!("{}: {}", b.headline, b.detail));
+        assert!(
+            fa.is_some() && fa == fb,
+            "{:?} ≠ {:?} for {} / {}",
+            fa,
+            fb,
+            a.headline,
+            b.headline
+        );
+    }
+    // And the judgement raises the same factors.
+    let covered = |t: &str| {
+        grader
+            .grade("j", t)
+            .factors
+            .into_iter()
+            .filter(|f| f.covered)
+            .map(|f| f.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(covered(&card.judgement), covered(&ship.judgement));
+}
+
+#[test]
+fn anki_round_trip_keeps_every_card_and_point() {
+    let deck = shipped();
+    let text = anki::export(&deck);
+    assert!(text.starts_with("#separator:tab\n#html:true\n"));
+    let back = anki::import(&text, &deck.id);
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    assert_eq!(back.deck.cards, deck.cards);
+}
+
+#[test]
+fn quizlet_round_trip_keeps_every_card_and_point() {
+    let deck = shipped();
+    for (term, card) in [("\t", "\n"), (" :: ", " ;; ")] {
+        let text = termdef::export(&deck, term, card);
+        let back = termdef::import(&text, &deck.id, &deck.title, term, card);
+        assert!(back.problems.is_empty(), "{:?}", back.problems);
+        assert_eq!(back.deck.cards.len(), deck.cards.len());
+        for (a, b) in back.deck.cards.iter().zip(&deck.cards) {
+            assert_eq!(a.question, b.question);
+            assert_eq!(a.judgement, b.judgement);
+            assert_eq!(a.points, b.points);
+        }
+    }
+}
+
+#[test]
+fn anki_files_from_elsewhere_import_with_quotes_and_headers() {
+    let text = "#separator:semicolon\n#html:false\n#deck:History::Russia\n\
+                \"Why did \"\"Stalin\"\" win?\";\"Mostly the party machine.\nFor: Gen Sec — controlled appointments\"\n\
+                Lonely front with no back\n";
+    let imported = anki::import(text, "ru");
+    assert_eq!(imported.deck.title, "History::Russia");
+    let card = &imported.deck.cards[0];
+    assert_eq!(card.question, "Why did \"Stalin\" win?");
+    assert_eq!(card.judgement, "Mostly the party machine.");
+    assert_eq!(card.points[0].headline, "Gen Sec");
+    assert_eq!(imported.problems.len(), 1);
+    assert_eq!(imported.problems[0].line, 6);
+    assert!(imported.problems[0].message.contains("no Back field"));
+}
+
+#[test]
+fn broken_lines_are_reported_by_number_and_the_rest_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("set.txt");
+    std::fs::write(
+        &file,
+        "Why did Stalin win?\tHis control of the party machine.\n\
+         For: Testament\tTrotsky did not press for publication.\n\
+         this line has no tab at all\n\
+         Against: Gen Sec\tAppointments.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("deck.toml");
+    planmark()
+        .args(["deck", "import", "--from", "quizlet", "--id", "mine", "-o"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "line 3: no term/definition separator (a tab)",
+        ))
+        .stdout(
+            predicate::str::contains("Imported 1 card and 2 points")
+                .and(predicate::str::contains("1 line could not be read")),
+        );
+    let deck = planmark::model::parse_deck(&out, &std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(deck.id, "mine");
+    assert_eq!(deck.cards[0].points.len(), 2);
+    // Never overwrites without --force.
+    planmark()
+        .args(["deck", "import", "--from", "quizlet", "-o"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists; use --force"));
+    planmark()
+        .args(["deck", "import", "--from", "quizlet", "--force", "-o"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+}
+
+#[test]
+fn export_then_import_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let apkg = dir.path().join("russia.txt");
+    planmark()
+        .args(["deck", "export", "russia-1917-53", "--to", "anki", "-o"])
+        .arg(&apkg)
+        .assert()
+        .success();
+    let toml_out = dir.path().join("back.toml");
+    planmark()
+        .args(["deck", "import", "--id", "russia-1917-53", "-o"])
+        .arg(&toml_out)
+        .arg(&apkg)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Imported 1 card and 14 points"));
+    let back = planmark::model::parse_deck(&toml_out, &std::fs::read_to_string(&toml_out).unwrap())
+        .unwrap();
+    assert_eq!(back.cards, shipped().cards);
+}
