@@ -135,6 +135,14 @@ fn finished_session(
     }
 }
 
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    }
+}
+
 fn clock(secs: i64) -> String {
     format!("{}:{:02}", secs / 60, secs % 60)
 }
@@ -330,20 +338,21 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
     let started = ctx.now();
     let mut answers = Answers::new();
     println!("Match each headline to its detail: type a number and a letter, e.g. 1c.");
+    // The board is shown at the start and after each pair found.
+    let mut show_board = true;
     while !game.done() {
-        for (n, h, done) in game.headlines() {
-            if !done {
-                println!("  {n}. {h}");
+        if show_board {
+            for (n, h, done) in game.headlines() {
+                if !done {
+                    println!("  {n}. {h}");
+                }
             }
-        }
-        for (l, d, done) in game.details() {
-            if !done {
-                let short: String = d.chars().take(110).collect();
-                println!(
-                    "  {l}) {short}{}",
-                    if d.chars().count() > 110 { "…" } else { "" }
-                );
+            for (l, d, done) in game.details() {
+                if !done {
+                    println!("  {l}) {}", truncate(d, 90));
+                }
             }
+            show_board = false;
         }
         let Some(line) = answers.ask("> ")? else {
             break;
@@ -352,7 +361,8 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
             Err(e) => println!("{e}"),
             Ok((h, k)) => match game.try_pair(h, k) {
                 matching::MatchOutcome::Matched { headline } => {
-                    println!("{} {headline}", paint("✓", GREEN, c))
+                    println!("{} {headline}", paint("✓", GREEN, c));
+                    show_board = !game.done();
                 }
                 matching::MatchOutcome::Wrong => println!("{} not a pair", paint("✗", RED, c)),
                 matching::MatchOutcome::AlreadyMatched => println!("That one is already matched."),
@@ -585,8 +595,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                     println!("  {n}. {h}");
                 }
                 for (l, d, _) in game.details() {
-                    let short: String = d.chars().take(110).collect();
-                    println!("  {l}) {short}");
+                    println!("  {l}) {}", truncate(d, 90));
                 }
                 let line = answers.ask("Pairs, e.g. 1b 2a 3c: ")?.unwrap_or_default();
                 let mut right = 0;
