@@ -202,3 +202,19 @@ fn export_then_import_through_the_binary() {
         .unwrap();
     assert_eq!(back.cards, shipped().cards);
 }
+
+#[test]
+fn importing_over_a_library_deck_needs_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("russia.txt");
+    std::fs::write(&file, termdef::export(&shipped(), "\t", "\n")).unwrap();
+    planmark()
+        .env("XDG_DATA_HOME", dir.path())
+        .args(["deck", "import", "--id", "russia-1917-53"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a deck `russia-1917-53` already exists (built-in",
+        ));
+}

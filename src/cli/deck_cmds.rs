@@ -195,6 +195,15 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
             args.file.display()
         );
     }
+    if args.output.is_none() && !args.force {
+        if let Ok(existing) = ctx.library().deck(&deck.id) {
+            bail!(
+                "a deck `{}` already exists ({}); choose another with --id, or use --force to replace it",
+                deck.id,
+                existing.origin
+            );
+        }
+    }
     let target = match &args.output {
         Some(p) => p.clone(),
         None => ctx
