@@ -70,6 +70,10 @@ pub const JUDGEMENT_CUES: &[&str] = &[
     "the view is valid",
     "overstated",
     "exaggerated",
+    "necessary but not sufficient",
+    "the key reason",
+    "the most important reason",
+    "was decisive",
 ];
 
 /// Word lengths at which one and two typing errors are forgiven.

@@ -54,6 +54,10 @@ pub struct Phrase {
     pub words: Vec<PhraseWord>,
     /// Indices into `words` of the words that must be present.
     pub content: Vec<usize>,
+    /// Whether the content words must keep their order: phrases of three or
+    /// more content words naming two or more people or things ("Zinoviev and
+    /// Kamenev underestimated Stalin"), where order says who did what to whom.
+    pub ordered: bool,
 }
 
 impl Phrase {
@@ -83,8 +87,18 @@ impl Phrase {
         if content.is_empty() {
             content = (0..words.len()).collect();
         }
+        let names = tokenize(text)
+            .iter()
+            .filter(|t| {
+                t.raw_base(text)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            })
+            .count();
         Phrase {
             text: text.to_string(),
+            ordered: content.len() >= 3 && names >= 2,
             words,
             content,
         }
@@ -333,13 +347,11 @@ pub fn find(
         }
         while have == needed {
             let len = events[r].0 - events[l].0 + 1;
-            // Three or more content words must keep the phrase's order:
             // "Zinoviev and Kamenev underestimated Stalin" is not "Trotsky
-            // underestimated Stalin, Zinoviev and Kamenev". Two may swap
-            // ("the testament of Lenin").
+            // underestimated Stalin, Zinoviev and Kamenev" (see `ordered`).
             if len <= limit
                 && best.is_none_or(|(b, _, _)| len < b)
-                && (needed < 3 || in_order(&events[l..=r], needed, first))
+                && (!phrase.ordered || in_order(&events[l..=r], needed, first))
             {
                 best = Some((len, l, r));
             }
