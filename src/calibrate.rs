@@ -109,6 +109,42 @@ pub struct Report {
     pub qwk: f64,
     pub disagreements: Vec<Disagreement>,
     pub results: Vec<GradeResult>,
+    /// (teacher mark, grader mark) per sample.
+    pub pairs: Vec<(u32, u32)>,
+    pub max_mark: u32,
+}
+
+/// Several rubrics' samples taken together: micro-averaged factor counts, and
+/// mark agreement when every rubric has the same maximum mark.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pooled {
+    pub rubrics: usize,
+    pub samples: usize,
+    pub micro: Counts,
+    pub exact: f64,
+    pub qwk: Option<f64>,
+}
+
+pub fn pool(reports: &[Report]) -> Pooled {
+    let micro = reports.iter().fold(Counts::default(), |a, r| Counts {
+        tp: a.tp + r.micro.tp,
+        fp: a.fp + r.micro.fp,
+        fn_: a.fn_ + r.micro.fn_,
+    });
+    let pairs: Vec<(u32, u32)> = reports
+        .iter()
+        .flat_map(|r| r.pairs.iter().copied())
+        .collect();
+    let same_scale = reports.windows(2).all(|w| w[0].max_mark == w[1].max_mark);
+    let n = pairs.len().max(1) as f64;
+    Pooled {
+        rubrics: reports.len(),
+        samples: pairs.len(),
+        micro,
+        exact: pairs.iter().filter(|(a, b)| a == b).count() as f64 / n,
+        qwk: (same_scale && !reports.is_empty())
+            .then(|| quadratic_weighted_kappa(&pairs, reports[0].max_mark)),
+    }
 }
 
 /// Grades every sample and compares with the teacher.
@@ -181,6 +217,8 @@ pub fn evaluate(grader: &Grader, samples: &[Sample]) -> Report {
         qwk: quadratic_weighted_kappa(&pairs, rubric.max_mark()),
         disagreements,
         results,
+        pairs,
+        max_mark: rubric.max_mark(),
     }
 }
 

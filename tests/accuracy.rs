@@ -82,3 +82,48 @@ fn held_out_plans_are_graded_nearly_as_well() {
         report.qwk
     );
 }
+
+/// Every shipped rubric ships at least eight labelled plans, and across all of
+/// them the grader agrees with the teacher.
+#[test]
+fn every_shipped_rubric_is_calibrated() {
+    let lib = Library::builtin();
+    let mut reports = Vec::new();
+    for entry in &lib.rubrics {
+        let (path, text) = lib
+            .samples_for(entry)
+            .unwrap_or_else(|| panic!("{} ships no samples", entry.item.id));
+        let samples = parse_samples(&path, &text).unwrap();
+        assert!(
+            samples.samples.len() >= 8,
+            "{}: only {} samples",
+            entry.item.id,
+            samples.samples.len()
+        );
+        assert!(
+            samples
+                .samples
+                .iter()
+                .any(|s| s.id.contains("trap") || s.text.to_lowercase().contains("trap")),
+            "{}: no trap sample",
+            entry.item.id
+        );
+        let grader = Grader::new(entry.item.clone()).unwrap();
+        reports.push(evaluate(&grader, &samples.samples));
+    }
+    let pooled = planmark::calibrate::pool(&reports);
+    println!(
+        "{} rubrics, {} samples: micro-F1 {:.3}, QWK {:?}",
+        pooled.rubrics,
+        pooled.samples,
+        pooled.micro.f1(),
+        pooled.qwk
+    );
+    assert!(pooled.rubrics >= 16);
+    assert!(
+        pooled.micro.f1() >= 0.90,
+        "pooled micro-F1 {:.3}",
+        pooled.micro.f1()
+    );
+    assert!(pooled.qwk.unwrap() >= 0.80, "pooled QWK {:?}", pooled.qwk);
+}

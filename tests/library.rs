@@ -107,3 +107,44 @@ fn the_seed_card_keeps_every_point_of_the_original_set() {
         .count();
     assert_eq!(for_count, 9, "the seed has nine 'for' points");
 }
+
+#[test]
+fn the_unit_has_sixteen_exam_style_cards_with_eight_points_each() {
+    let lib = Library::builtin();
+    let cards: Vec<_> = lib.decks.iter().flat_map(|d| d.item.cards.iter()).collect();
+    assert!(cards.len() >= 16, "{} cards", cards.len());
+    let stems = [
+        "To what extent",
+        "How far",
+        "How significant",
+        "How important",
+        "How successful",
+        "Assess the validity",
+    ];
+    for c in cards {
+        assert!(
+            stems.iter().any(|s| c.question.contains(s)),
+            "{}: not an exam stem",
+            c.id
+        );
+        assert!(c.points.len() >= 8, "{}: {} points", c.id, c.points.len());
+        for side in [planmark::model::Side::For, planmark::model::Side::Against] {
+            assert!(
+                c.points.iter().any(|p| p.side == side),
+                "{}: no {side} point",
+                c.id
+            );
+        }
+        // Precise evidence: most points carry a date or a figure.
+        let dated = c
+            .points
+            .iter()
+            .filter(|p| p.detail.chars().any(|ch| ch.is_ascii_digit()))
+            .count();
+        assert!(
+            dated * 2 >= c.points.len(),
+            "{}: only {dated} points with dates or figures",
+            c.id
+        );
+    }
+}

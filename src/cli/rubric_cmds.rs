@@ -247,17 +247,33 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
         let below =
             args.min_f1.is_some_and(|m| f1 < m) || args.min_qwk.is_some_and(|m| report.qwk < m);
         failed |= below;
-        if args.json {
-            all_reports.push(report);
-            continue;
+        if !args.json {
+            print_report(ctx, &entry.item.id, &sample_path, &report);
+            if below {
+                println!(
+                    "{}",
+                    render::error_line("below the required --min-f1 / --min-qwk", ctx.color_stdout)
+                );
+            }
         }
-        print_report(ctx, &entry.item.id, &sample_path, &report);
-        if below {
-            println!(
-                "{}",
-                render::error_line("below the required --min-f1 / --min-qwk", ctx.color_stdout)
-            );
-        }
+        all_reports.push(report);
+    }
+    let pooled = planmark::calibrate::pool(&all_reports);
+    if !args.json && all_reports.len() > 1 {
+        println!(
+            "{} {} rubrics, {} samples: factor micro-precision {:.3}, recall {:.3}, F1 {:.3}; marks exact {:.0}%{}",
+            paint("All together:", BOLD, ctx.color_stdout),
+            pooled.rubrics,
+            pooled.samples,
+            pooled.micro.precision(),
+            pooled.micro.recall(),
+            pooled.micro.f1(),
+            pooled.exact * 100.0,
+            pooled
+                .qwk
+                .map(|q| format!(", quadratic weighted kappa {q:.3}"))
+                .unwrap_or_default()
+        );
     }
     if args.json {
         let slim: Vec<serde_json::Value> = all_reports
@@ -274,7 +290,16 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&slim)?);
+        let out = serde_json::json!({
+            "rubrics": slim,
+            "pooled": {
+                "samples": pooled.samples,
+                "micro": {"precision": pooled.micro.precision(), "recall": pooled.micro.recall(), "f1": pooled.micro.f1()},
+                "exact": pooled.exact,
+                "qwk": pooled.qwk,
+            },
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
     }
     if tested == 0 {
         anyhow::bail!(
