@@ -390,3 +390,33 @@ fn attempt_regrades_when_the_rubric_changed() {
                 .and(predicate::str::contains("appointments")),
         );
 }
+
+#[test]
+fn a_damaged_database_gets_a_clear_message() {
+    let env = Env::new();
+    env.cmd(NOW)
+        .args(["practice", "--card", "test/one", "--rating", "good"])
+        .write_stdin("appointments ".repeat(2000))
+        .assert()
+        .success();
+    {
+        // Fold the WAL back into the file, then scribble over its later pages.
+        let c = env.conn();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    }
+    let mut bytes = std::fs::read(env.db()).unwrap();
+    assert!(bytes.len() > 8192, "the database has several pages");
+    for b in &mut bytes[4096..] {
+        *b = 0xA5;
+    }
+    std::fs::write(env.db(), bytes).unwrap();
+    env.cmd(NOW)
+        .arg("history")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("is damaged")
+                .or(predicate::str::contains("is not a planmark database")),
+        )
+        .stderr(predicate::str::contains("panicked").not());
+}

@@ -536,6 +536,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
     let started = ctx.now();
     let mut answers = Answers::new();
     let mut scores: Vec<(String, String, f64, String)> = Vec::new();
+    let mut drafts: Vec<i64> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         println!(
             "\n{} {} of {} ({})",
@@ -550,12 +551,16 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                     "{}\nWrite a plan; finish with a line holding only `.`",
                     paint(question, BOLD, c)
                 );
+                // Saved line by line like any plan, until the test is recorded.
+                let draft = store.create_draft(card, None, "", ctx.now())?;
+                drafts.push(draft);
                 let mut plan = Vec::new();
                 while let Some(line) = answers.ask("> ")? {
                     if line.trim() == "." {
                         break;
                     }
                     plan.push(line);
+                    store.update_draft(draft, &plan.join("\n"), ctx.now())?;
                 }
                 let (d, cid) = card.split_once('/').unwrap_or_default();
                 let entry = lib
@@ -647,5 +652,9 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
         started,
         serde_json::json!({"items": scores.iter().map(|s| serde_json::json!({"kind": s.0, "card": s.1, "score": s.2})).collect::<Vec<_>>()}),
     ))?;
+    // The plans are scored in the session now; their drafts can go.
+    for d in drafts {
+        store.delete_draft(d)?;
+    }
     Ok(exit::OK)
 }

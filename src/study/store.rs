@@ -89,6 +89,8 @@ pub enum StoreError {
     },
     #[error("{} is busy: another planmark has held it for over 5 seconds; try again in a moment", path.display())]
     Busy { path: PathBuf },
+    #[error("{} is damaged (SQLite reports a malformed database); restore your backup, or move the file aside to start afresh (`sqlite3 FILE .recover` may rescue its contents)", path.display())]
+    Corrupt { path: PathBuf },
     #[error("cannot create the folder for {}: {source}", path.display())]
     Folder {
         path: PathBuf,
@@ -611,6 +613,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path },
         _ => StoreError::Sqlite { path, source: e },
     }
 }
