@@ -34,6 +34,27 @@ pub enum Interchange {
     Json,
 }
 
+/// Separators of Quizlet/Knowt term–definition text.
+#[derive(Debug, Args)]
+pub struct Separators {
+    /// Quizlet: what separates term and definition (tab, comma, or any text).
+    #[arg(long, value_name = "SEP", default_value = "tab")]
+    pub term_sep: String,
+    /// Quizlet: what separates cards (newline, semicolon, or any text).
+    #[arg(long, value_name = "SEP", default_value = "newline")]
+    pub card_sep: String,
+}
+
+impl Separators {
+    fn term(&self) -> String {
+        termdef::separator(&self.term_sep)
+    }
+
+    fn card(&self) -> String {
+        termdef::separator(&self.card_sep)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The file to import (`-` for standard input).
@@ -47,12 +68,8 @@ pub struct ImportArgs {
     /// The deck's title [default: from the file].
     #[arg(long)]
     pub title: Option<String>,
-    /// Quizlet: what separates term and definition (tab, comma, or any text).
-    #[arg(long, value_name = "SEP", default_value = "tab")]
-    pub term_sep: String,
-    /// Quizlet: what separates cards (newline, semicolon, or any text).
-    #[arg(long, value_name = "SEP", default_value = "newline")]
-    pub card_sep: String,
+    #[command(flatten)]
+    pub sep: Separators,
     /// Where to write the deck [default: your library's decks folder].
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -68,12 +85,8 @@ pub struct ExportArgs {
     /// The format to write.
     #[arg(long, value_enum, default_value_t = Interchange::Anki)]
     pub to: Interchange,
-    /// Quizlet: what separates term and definition.
-    #[arg(long, value_name = "SEP", default_value = "tab")]
-    pub term_sep: String,
-    /// Quizlet: what separates cards.
-    #[arg(long, value_name = "SEP", default_value = "newline")]
-    pub card_sep: String,
+    #[command(flatten)]
+    pub sep: Separators,
     /// Write here instead of standard output (never overwrites without --force).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -149,8 +162,8 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
             &text,
             &id,
             args.title.as_deref().unwrap_or(stem),
-            &termdef::separator(&args.term_sep),
-            &termdef::separator(&args.card_sep),
+            &args.sep.term(),
+            &args.sep.card(),
         ),
         Interchange::Anki => anki::import(&text, &id),
         Interchange::Toml | Interchange::Json => {
@@ -253,11 +266,9 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<u8> {
     let deck: &Deck = &lib.deck(&args.deck)?.item;
     let text = match args.to {
         Interchange::Anki => anki::export(deck),
-        Interchange::Quizlet | Interchange::Page => termdef::export(
-            deck,
-            &termdef::separator(&args.term_sep),
-            &termdef::separator(&args.card_sep),
-        ),
+        Interchange::Quizlet | Interchange::Page => {
+            termdef::export(deck, &args.sep.term(), &args.sep.card())
+        }
         Interchange::Toml => toml::to_string_pretty(deck)?,
         Interchange::Json => serde_json::to_string_pretty(deck)? + "\n",
     };

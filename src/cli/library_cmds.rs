@@ -3,7 +3,6 @@
 use super::render::{self, paint};
 use super::{Context, exit};
 use planmark::error::Error;
-use planmark::model::Side;
 
 pub fn decks(ctx: &Context) -> Result<u8, Error> {
     let lib = ctx.library();
@@ -60,21 +59,7 @@ pub fn show(ctx: &Context, reference: &str) -> Result<u8, Error> {
     println!("{} {}/{}", paint("Card:", "\x1b[1m", c), deck.id, card.id);
     println!("{}\n", paint(&card.question, "\x1b[1m", c));
     println!("{} {}\n", paint("Judgement:", "\x1b[1m", c), card.judgement);
-    for (side, title) in [
-        (Side::For, "For"),
-        (Side::Against, "Against"),
-        (Side::Neutral, "Other"),
-    ] {
-        let points: Vec<_> = card.points.iter().filter(|p| p.side == side).collect();
-        if points.is_empty() {
-            continue;
-        }
-        println!("{}", paint(title, "\x1b[1m", c));
-        for p in points {
-            println!("  • {}: {}", paint(&p.headline, "\x1b[1m", c), p.detail);
-        }
-        println!();
-    }
+    println!("{}", render::points_by_side(card, c, |_| "•".to_string()));
     if let Some(r) = lib.rubric_for_card(&deck.id, &card.id) {
         println!(
             "Rubric: {} (planmark grade --rubric {})",

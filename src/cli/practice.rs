@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use planmark::Grader;
 use planmark::library::Library;
-use planmark::model::{Card, Side};
+use planmark::model::Card;
 use planmark::study::{self, NewAttempt, PickReason, Rating, Scheduler, Store, store::text_hash};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -409,33 +409,17 @@ pub fn model_answer(
         paint("Model answer", BOLD, color),
         card.judgement
     );
-    for (side, title) in [
-        (Side::For, "For"),
-        (Side::Against, "Against"),
-        (Side::Neutral, "Other"),
-    ] {
-        let points: Vec<_> = card.points.iter().filter(|p| p.side == side).collect();
-        if points.is_empty() {
-            continue;
+    out.push_str(&render::points_by_side(card, color, |p| {
+        let factors = point_factors(grader, &p.headline, &p.detail);
+        let hit = factors
+            .iter()
+            .any(|id| result.factor(id).is_some_and(|f| f.covered));
+        match (factors.is_empty(), hit) {
+            (true, _) => "·".to_string(),
+            (false, true) => paint("✓", "\x1b[32m", color),
+            (false, false) => paint("✗", "\x1b[31m", color),
         }
-        out.push_str(&format!("{}\n", paint(title, BOLD, color)));
-        for p in points {
-            let factors = point_factors(grader, &p.headline, &p.detail);
-            let hit = factors
-                .iter()
-                .any(|id| result.factor(id).is_some_and(|f| f.covered));
-            let mark = match (factors.is_empty(), hit) {
-                (true, _) => "·".to_string(),
-                (false, true) => paint("✓", "\x1b[32m", color),
-                (false, false) => paint("✗", "\x1b[31m", color),
-            };
-            out.push_str(&format!(
-                "  {mark} {}: {}\n",
-                paint(&p.headline, BOLD, color),
-                p.detail
-            ));
-        }
-    }
+    }));
     out
 }
 

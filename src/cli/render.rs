@@ -35,6 +35,37 @@ pub fn warning_line(message: &str, color: bool) -> String {
     )
 }
 
+/// A card's points under For / Against / Other headings, each line starting
+/// with `mark(point)`.
+pub fn points_by_side(
+    card: &planmark::model::Card,
+    color: bool,
+    mark: impl Fn(&planmark::model::Point) -> String,
+) -> String {
+    use planmark::model::Side;
+    let mut out = String::new();
+    for (side, title) in [
+        (Side::For, "For"),
+        (Side::Against, "Against"),
+        (Side::Neutral, "Other"),
+    ] {
+        let points: Vec<_> = card.points.iter().filter(|p| p.side == side).collect();
+        if points.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("{}\n", paint(title, BOLD, color)));
+        for p in points {
+            out.push_str(&format!(
+                "  {} {}: {}\n",
+                mark(p),
+                paint(&p.headline, BOLD, color),
+                p.detail
+            ));
+        }
+    }
+    out
+}
+
 /// Compiler-style rendering: `error: …`, `--> file:line:col`, the line with a
 /// caret, and `help: …`.
 pub fn diagnostics(fd: &FileDiagnostics, color: bool) -> String {

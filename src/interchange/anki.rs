@@ -3,7 +3,7 @@
 //! quote inside). An essay card is a note: Front is the question; Back is the
 //! judgement, then one line per point, `For: headline — detail`.
 
-use super::{Imported, LineProblem, point, side_word, slug, unique_ids};
+use super::{Imported, LineProblem, point, side_word, slug};
 use crate::model::{Card, Deck, Side};
 
 /// Anki's separator names, or a single literal character.
@@ -158,16 +158,7 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             points,
         });
     }
-    unique_ids(&mut cards);
-    Imported {
-        deck: Deck {
-            id: deck_id.to_string(),
-            title,
-            description: None,
-            cards,
-        },
-        problems,
-    }
+    Imported::new(deck_id, title, cards, problems)
 }
 
 /// "headline — detail" as written by [`export`], else the usual splitting.

@@ -2,8 +2,8 @@
 //! a question card whose bullets are the judgement, "For" and "Against" cards
 //! whose bullets are the points, and page chrome to ignore.
 
-use super::{Imported, LineProblem, point, side_word, slug, unique_ids};
-use crate::model::{Card, Deck};
+use super::{Imported, LineProblem, point, side_word, slug};
+use crate::model::Card;
 
 /// Lines of page furniture, matched case-insensitively after trimming.
 const CHROME: &[&str] = &[
@@ -183,14 +183,5 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             });
         }
     }
-    unique_ids(&mut cards);
-    Imported {
-        deck: Deck {
-            id: deck_id.to_string(),
-            title,
-            description: None,
-            cards,
-        },
-        problems,
-    }
+    Imported::new(deck_id, title, cards, problems)
 }

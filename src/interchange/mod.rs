@@ -25,6 +25,27 @@ pub struct Imported {
     pub problems: Vec<LineProblem>,
 }
 
+impl Imported {
+    /// A deck of `cards` (ids made unique) and the lines that could not be read.
+    pub(crate) fn new(
+        deck_id: &str,
+        title: String,
+        mut cards: Vec<Card>,
+        problems: Vec<LineProblem>,
+    ) -> Imported {
+        unique_ids(&mut cards);
+        Imported {
+            deck: Deck {
+                id: deck_id.to_string(),
+                title,
+                description: None,
+                cards,
+            },
+            problems,
+        }
+    }
+}
+
 /// A short, file-name-safe id from free text ("Lenin's funeral" → "lenin-s-funeral").
 pub fn slug(text: &str) -> String {
     let mut s = String::new();

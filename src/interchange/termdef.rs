@@ -6,7 +6,7 @@
 //! model judgement) followed by one term per point: `For: headline` or
 //! `Against: headline`, whose definition is the point's detail.
 
-use super::{Imported, LineProblem, side_word, slug, unique_ids};
+use super::{Imported, LineProblem, side_word, slug};
 use crate::model::{Card, Deck, Point, Side};
 
 /// Separators as typed on the command line: `tab`, `comma`, `semicolon`,
@@ -78,16 +78,7 @@ pub fn import(text: &str, deck_id: &str, title: &str, term_sep: &str, card_sep: 
             }),
         }
     }
-    unique_ids(&mut cards);
-    Imported {
-        deck: Deck {
-            id: deck_id.to_string(),
-            title: title.to_string(),
-            description: None,
-            cards,
-        },
-        problems,
-    }
+    Imported::new(deck_id, title.to_string(), cards, problems)
 }
 
 /// Writes a deck as term/definition text. Separators inside the text are
