@@ -374,3 +374,98 @@ fn library_folders_add_rubrics_and_report_broken_files() {
         .success()
         .stdout(predicate::str::contains("\"mark\": 1"));
 }
+
+#[test]
+fn semicolon_csv_and_plan_keys_are_understood() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("class.csv");
+    std::fs::write(&csv, "Name;Plan\nAmy;Lenin's testament, gen sec\n").unwrap();
+    planmark()
+        .args([
+            "grade",
+            "--rubric",
+            "stalin-trotsky",
+            "--format",
+            "jsonl",
+            "--csv",
+        ])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("\"id\":\"Amy\"")
+                .and(predicate::str::contains("\"covered\":true")),
+        );
+    let jsonl = dir.path().join("plans.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"Ben\", \"plan\": \"Lenin's testament\"}\n",
+    )
+    .unwrap();
+    planmark()
+        .args([
+            "grade",
+            "--rubric",
+            "stalin-trotsky",
+            "--format",
+            "jsonl",
+            "--jsonl",
+        ])
+        .arg(&jsonl)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"id\":\"Ben\""));
+}
+
+#[test]
+fn a_rubric_without_bands_marks_in_proportion_to_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let rubric = dir.path().join("r.toml");
+    std::fs::write(
+        &rubric,
+        "id = \"r\"\nmax-mark = 10\n[[factor]]\nid = \"a\"\nlabel = \"A\"\nphrases = [\"alpha\"]\n[[factor]]\nid = \"b\"\nlabel = \"B\"\nphrases = [\"beta\"]\n",
+    )
+    .unwrap();
+    planmark()
+        .args(["grade", "--format", "json", "--rubric"])
+        .arg(&rubric)
+        .write_stdin("alpha")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"mark\": 5"));
+}
+
+#[test]
+fn a_json_rubric_grades_and_its_errors_have_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("r.json");
+    std::fs::write(
+        &good,
+        r#"{"id": "j", "max-mark": 2, "factor": [{"id": "a", "label": "A", "phrases": ["alpha"]}],
+            "band": [{"level": 1, "marks": [2, 2], "min-factors": 1}, {"level": 0, "marks": [0, 0]}]}"#,
+    )
+    .unwrap();
+    planmark()
+        .args(["grade", "--format", "json", "--rubric"])
+        .arg(&good)
+        .write_stdin("alpha")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"mark\": 2"));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"id": "j", "factor": [{"id": "a", "label": "A", "phrase": ["x"]}]}"#,
+    )
+    .unwrap();
+    planmark()
+        .args(["grade", "--rubric"])
+        .arg(&bad)
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("bad.json:1:")
+                .and(predicate::str::contains("did you mean `phrases`?")),
+        );
+}

@@ -134,7 +134,27 @@ pub fn from_csv(
         path: path.to_path_buf(),
         source,
     })?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+    // Spreadsheets in some countries export with `;` or tabs: take whichever
+    // separator the header line uses most.
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(&file), &mut first).map_err(
+        |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    )?;
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(file);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(path, &e))?
@@ -217,6 +237,7 @@ fn bad_input(path: &Path, message: String) -> Error {
 struct JsonPlan {
     #[serde(default)]
     id: Option<serde_json::Value>,
+    #[serde(alias = "plan")]
     text: String,
 }
 

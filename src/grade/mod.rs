@@ -463,6 +463,10 @@ impl Grader {
                 self.rubric.bands[i].level,
                 bands::mark_in_band(&self.rubric.bands, i, coverage),
             ),
+            // A rubric without bands marks in proportion to coverage.
+            None if self.rubric.bands.is_empty() && words > 0 => {
+                (0, (coverage * self.rubric.max_mark() as f64).round() as u32)
+            }
             None => (0, 0),
         };
         let feedback = feedback::lines(&self.rubric, &factor_results, &tally, band, words == 0);
