@@ -5,6 +5,7 @@ use crate::grade::Grader;
 use crate::grade::phrase::is_stopword;
 use crate::model::load::{self, Format, Locator, Seg};
 use crate::model::{Band, Card, Diagnostic, FileDiagnostics, Rubric, Side, validate};
+use crate::text::fold::stem;
 use crate::text::{Expander, tokenize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -379,7 +380,13 @@ fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
                                 f.label
                             )),
                     );
-                } else if COMMON_WORDS.contains(&word) || is_stopword(word) {
+                } else if is_stopword(word) || {
+                    // By stem: "generals" is as loose as "general".
+                    let word_stem = stem(word);
+                    COMMON_WORDS
+                        .iter()
+                        .any(|c| *c == word || stem(c) == word_stem)
+                } {
                     out.push(
                         Diagnostic::warning(format!("alias `{p}` of factor `{}` is a common English word", f.id))
                             .at(phrase_at(i, "phrases", j))

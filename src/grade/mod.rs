@@ -418,11 +418,11 @@ impl Grader {
 
         let judgement = self.find_judgement(text, &index);
         let total_weight: f64 = self.rubric.factors.iter().map(|f| f.weight).sum();
+        // A fold from +0.0: an empty f64 sum is -0.0, which prints as "-0%".
         let covered_weight: f64 = factor_results
             .iter()
             .filter(|f| f.covered)
-            .map(|f| f.weight)
-            .sum();
+            .fold(0.0, |total, f| total + f.weight);
         let coverage = if total_weight > 0.0 {
             ((covered_weight / total_weight) * 10_000.0).round() / 10_000.0
         } else {
