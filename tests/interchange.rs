@@ -226,3 +226,17 @@ fn importing_over_a_library_deck_needs_force() {
             "a deck `russia-1917-53` already exists (built-in",
         ));
 }
+
+#[test]
+fn anki_exports_with_notetype_and_deck_columns_are_read() {
+    // As Anki writes "Notes in Plain Text" with note type and deck included.
+    let text = "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n#tags column:5\n\
+                Basic\tHistory\tWhy did Stalin win?\tMostly the party machine.<br>For: Gen Sec — appointments\tstalin\n";
+    let imported = anki::import(text, "ru");
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+    let card = &imported.deck.cards[0];
+    assert_eq!(card.question, "Why did Stalin win?");
+    assert_eq!(card.judgement, "Mostly the party machine.");
+    assert_eq!(card.points.len(), 1);
+    assert_eq!(card.tags, ["stalin"]);
+}

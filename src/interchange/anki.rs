@@ -53,6 +53,10 @@ fn escape_html(s: &str) -> String {
 pub fn import(text: &str, deck_id: &str) -> Imported {
     let mut sep = b'\t';
     let mut html = false;
+    // 1-based columns of the special fields, and the names from `#columns:`.
+    let mut special: Vec<usize> = Vec::new();
+    let mut tags_column: Option<usize> = None;
+    let mut names: Vec<String> = Vec::new();
     let mut title = deck_id.to_string();
     let mut header_lines = 0;
     let mut problems = Vec::new();
@@ -74,9 +78,30 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             },
             "html" => html = value.trim().eq_ignore_ascii_case("true"),
             "deck" => title = value.trim().to_string(),
+            "columns" => {
+                names = value
+                    .split(['\t', ',', ';', '|'])
+                    .map(|n| n.trim().to_lowercase())
+                    .collect()
+            }
+            "tags column" => tags_column = value.trim().parse().ok(),
+            "notetype column" | "deck column" | "guid column" => {
+                special.extend(value.trim().parse::<usize>().ok())
+            }
             _ => {}
         }
     }
+    if let Some(t) = tags_column {
+        special.push(t);
+    }
+    let named = |n: &str| names.iter().position(|x| x == n);
+    let free: Vec<usize> = (0..64).filter(|i| !special.contains(&(i + 1))).collect();
+    let front_idx = named("front").unwrap_or(free[0]);
+    let back_idx = named("back").unwrap_or(free[1]);
+    let tags_idx = tags_column
+        .map(|t| t - 1)
+        .or_else(|| named("tags"))
+        .unwrap_or(free[2]);
     let body: String = text
         .lines()
         .skip(header_lines)
@@ -106,31 +131,28 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if rec.len() < 2 || rec[1].trim().is_empty() {
+        let field = |i: usize| rec.get(i).unwrap_or("");
+        if field(back_idx).trim().is_empty() {
             problems.push(LineProblem {
                 line,
                 message: format!(
                     "note \"{}\" has no Back field (is the separator right? use #separator:)",
-                    rec.get(0)
-                        .unwrap_or("")
-                        .chars()
-                        .take(40)
-                        .collect::<String>()
+                    field(front_idx).chars().take(40).collect::<String>()
                 ),
             });
             continue;
         }
         let front = if html {
-            html_to_lines(&rec[0])
+            html_to_lines(field(front_idx))
         } else {
-            rec[0].to_string()
+            field(front_idx).to_string()
         };
         let back = if html {
-            html_to_lines(&rec[1])
+            html_to_lines(field(back_idx))
         } else {
-            rec[1].to_string()
+            field(back_idx).to_string()
         };
-        let tags = rec.get(2).unwrap_or("");
+        let tags = field(tags_idx);
         let id = tags
             .split_whitespace()
             .find_map(|t| t.strip_prefix("planmark::"))

@@ -45,7 +45,11 @@ mod tests {
     #[test]
     fn accents_unicode_classes_and_other_scripts() {
         assert!(build("trótsky").unwrap().is_match(b"trotsky"));
-        assert!(build(r"\p{L}+ testament").unwrap().is_match(b"lenin's testament"));
+        assert!(
+            build(r"\p{L}+ testament")
+                .unwrap()
+                .is_match(b"lenin's testament")
+        );
         assert!(build("Сталин").unwrap().is_match("сталин".as_bytes()));
     }
 }
