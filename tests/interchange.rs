@@ -240,3 +240,16 @@ fn anki_exports_with_notetype_and_deck_columns_are_read() {
     assert_eq!(card.points.len(), 1);
     assert_eq!(card.tags, ["stalin"]);
 }
+
+#[test]
+fn a_page_copied_without_card_numbers_still_imports() {
+    let text = "Stalin's rise\n\nHow far was Stalin's rise due to his position as General Secretary?\n\
+                • Largely, but his rivals' errors helped\n\nFor\n• Appointments; he controlled the nomenklatura\n\
+                • Lenin Enrolment; 1924\nAgainst\n• Trotsky's errors; he missed the funeral\n";
+    let imported = knowt::import(text, "x");
+    let card = &imported.deck.cards[0];
+    assert!(card.question.starts_with("How far"));
+    assert_eq!(card.points.len(), 3);
+    assert_eq!(card.points[2].side, planmark::model::Side::Against);
+    assert_eq!(card.points[0].headline, "Appointments");
+}

@@ -79,6 +79,38 @@ struct RawCard {
     back: Vec<(usize, String)>,
 }
 
+/// Pages copied without card numbers: a question line or a "For" / "Against"
+/// line starts a card, and the bullets under it are its back.
+fn unnumbered(lines: &[&str]) -> Vec<RawCard> {
+    let mut raw: Vec<RawCard> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || is_chrome(t) {
+            continue;
+        }
+        match bullet(line) {
+            Some(b) if !b.is_empty() => {
+                if let Some(card) = raw.last_mut() {
+                    card.back.push((i + 1, b.to_string()));
+                }
+            }
+            Some(_) => {}
+            None if looks_like_question(t) || side_word(t).is_some() => raw.push(RawCard {
+                line: i + 1,
+                front: t.to_string(),
+                back: Vec::new(),
+            }),
+            None => {
+                if let Some((_, last)) = raw.last_mut().and_then(|c| c.back.last_mut()) {
+                    last.push(' ');
+                    last.push_str(t);
+                }
+            }
+        }
+    }
+    raw
+}
+
 /// Parses page text into a deck with id `deck_id`.
 pub fn import(text: &str, deck_id: &str) -> Imported {
     let lines: Vec<&str> = text.lines().collect();
@@ -127,6 +159,9 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         }
     }
     raw.extend(current);
+    if raw.is_empty() {
+        raw = unnumbered(&lines);
+    }
 
     let mut cards: Vec<Card> = Vec::new();
     for r in raw {
