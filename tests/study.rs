@@ -420,3 +420,21 @@ fn a_damaged_database_gets_a_clear_message() {
         )
         .stderr(predicate::str::contains("panicked").not());
 }
+
+#[test]
+fn cards_without_a_rubric_are_not_offered_for_practice() {
+    let env = Env::new();
+    std::fs::remove_file(env.dir.path().join("lib/rubrics/one.toml")).unwrap();
+    env.cmd(NOW)
+        .args(["practice", "--deck", "test"])
+        .write_stdin("arrogant")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Card: test/two"));
+    env.cmd(NOW)
+        .args(["practice", "--card", "test/one"])
+        .write_stdin("appointments")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rubric marks test/one"));
+}

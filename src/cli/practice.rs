@@ -89,7 +89,14 @@ pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
         let (deck, card) = lib.card(c)?;
         (format!("{}/{}", deck.id, card.id), None)
     } else {
-        let cards = card_ids(&lib, args.deck.as_deref())?;
+        // Only cards a rubric can mark; the others suit flashcards and sorting.
+        let cards: Vec<String> = card_ids(&lib, args.deck.as_deref())?
+            .into_iter()
+            .filter(|id| {
+                let (d, c) = id.split_once('/').unwrap_or_default();
+                args.rubric.is_some() || lib.rubric_for_card(d, c).is_some()
+            })
+            .collect();
         let states = store.card_states()?;
         let new_today = store.new_cards_since(now - study::schedule::DAY)?;
         match study::pick_next(&cards, &states, now, args.new, new_today) {
@@ -113,7 +120,7 @@ pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
                         when(due, now)
                     ),
                     None => println!(
-                        "No cards to practise: no deck has cards. Add a deck with `--library DIR`."
+                        "No cards to practise: no card here has a rubric. Draft one with `planmark rubric new --card DECK/CARD`, or use `planmark flashcards`."
                     ),
                 }
                 return Ok(exit::OK);
@@ -126,6 +133,11 @@ pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
         lib.rubric_for_card(&deck.id, &card.id)
             .map(|r| r.item.id.clone())
     });
+    if rubric_id.is_none() && resumed.is_none() {
+        bail!(
+            "no rubric marks {card_ref}, so a plan could not be graded; draft one with `planmark rubric new --card {card_ref}`, pass --rubric, or practise it with `planmark flashcards`"
+        );
+    }
 
     println!("\n{}\n", paint(&card.question, BOLD, ctx.color_stdout));
     let started = now;
