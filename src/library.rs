@@ -294,7 +294,7 @@ pub fn looks_like_deck(text: &str) -> bool {
     matches!(Kind::sniff(text), Some(Kind::Deck))
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Deck,
     Rubric,
@@ -302,6 +302,16 @@ enum Kind {
 
 impl Kind {
     fn sniff(text: &str) -> Option<Kind> {
+        if text.trim_start().starts_with('{') {
+            let v: serde_json::Value = serde_json::from_str(text).ok()?;
+            return if v.get("factor").is_some() {
+                Some(Kind::Rubric)
+            } else if v.get("card").is_some_and(serde_json::Value::is_array) {
+                Some(Kind::Deck)
+            } else {
+                None
+            };
+        }
         let has = |key: &str| {
             text.lines().any(|l| {
                 let l = l.trim_start();
@@ -331,4 +341,34 @@ pub fn search_dirs(cli_dirs: &[PathBuf], env_value: Option<std::ffi::OsString>) 
     }
     dirs.extend(cli_dirs.iter().cloned());
     dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_in_a_flat_folder_are_told_apart() {
+        assert_eq!(
+            Kind::sniff("id = \"r\"\n[[factor]]\nid = \"a\""),
+            Some(Kind::Rubric)
+        );
+        assert_eq!(
+            Kind::sniff("id = \"d\"\n[[card]]\nid = \"c\""),
+            Some(Kind::Deck)
+        );
+        assert_eq!(
+            Kind::sniff(r#"{"id": "r", "factor": []}"#),
+            Some(Kind::Rubric)
+        );
+        assert_eq!(Kind::sniff(r#"{"id": "d", "card": []}"#), Some(Kind::Deck));
+        assert_eq!(Kind::sniff("title = 'notes'"), None);
+    }
+
+    #[test]
+    fn search_dirs_put_cli_folders_last() {
+        let dirs = search_dirs(&[PathBuf::from("/cli")], Some("/env1:/env2".into()));
+        assert_eq!(dirs.last(), Some(&PathBuf::from("/cli")));
+        assert!(dirs.contains(&PathBuf::from("/env1")) && dirs.contains(&PathBuf::from("/env2")));
+    }
 }
