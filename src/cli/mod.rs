@@ -26,10 +26,11 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "planmark", version, max_term_width = 100)]
 #[command(
-    after_help = "Examples:\n  planmark grade --rubric stalin-trotsky plan.txt\n  \
+    after_help = "Examples:\n  planmark practice                      # the next due question: plan, feedback, model answer\n  \
+    planmark grade --rubric stalin-trotsky plan.txt\n  \
     echo '- T arrogant; S gen sec appointments' | planmark grade --rubric stalin-trotsky\n  \
     planmark grade --rubric stalin-trotsky --csv class.csv --text-column Plan --format csv\n  \
-    planmark show stalin-trotsky\n\nExit codes: 0 success, 1 problems found (rubric check --deny-warnings, rubric test thresholds), 2 bad input or usage (a broken rubric, an unreadable plan)."
+    planmark show stalin-trotsky\n  planmark rubric check --deny-warnings\n  planmark stats\n\nExit codes: 0 success, 1 problems found (rubric check --deny-warnings, rubric test thresholds), 2 bad input or usage (a broken rubric, an unreadable plan)."
 )]
 pub struct Cli {
     #[command(flatten)]
