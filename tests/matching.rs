@@ -412,3 +412,15 @@ fn a_plan_of_one_abbreviation_is_not_empty() {
     assert!(r.factor("sioc").unwrap().covered);
     assert!(r.mark > 0);
 }
+
+#[test]
+fn sides_in_any_case_and_zero_weights_are_accepted() {
+    let rubric = "id = \"w\"\nmax-mark = 2\n[[factor]]\nid = \"a\"\nlabel = \"A\"\nside = \"For\"\nweight = 0\nphrases = [\"alpha\"]\n\
+                  [[factor]]\nid = \"b\"\nlabel = \"B\"\nside = \"AGAINST\"\nphrases = [\"beta\"]\n";
+    let g = Grader::new(parse_rubric(Path::new("w.toml"), rubric).unwrap()).unwrap();
+    let r = g.grade("w", "alpha");
+    assert_eq!(r.factor("a").unwrap().side, planmark::model::Side::For);
+    assert!(r.factor("a").unwrap().covered);
+    assert_eq!(r.coverage, 0.0, "a zero-weight factor adds no coverage");
+    assert_eq!(g.grade("w", "beta").coverage, 1.0);
+}

@@ -9,9 +9,12 @@ use std::fmt;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
+    #[serde(alias = "For", alias = "FOR")]
     For,
+    #[serde(alias = "Against", alias = "AGAINST")]
     Against,
     #[default]
+    #[serde(alias = "Neutral", alias = "NEUTRAL")]
     Neutral,
 }
 

@@ -57,14 +57,14 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
                 )),
             );
         }
-        if !(f.weight.is_finite() && f.weight > 0.0) {
+        if !(f.weight.is_finite() && f.weight >= 0.0) {
             out.push(
                 Diagnostic::error(format!(
-                    "factor `{}` has weight {}, which is not above 0",
+                    "factor `{}` has weight {}, which is below 0",
                     f.id, f.weight
                 ))
                 .at(at("weight"))
-                .help("use a positive weight such as 1.0 (the default) or 2.0"),
+                .help("use a weight of 0 or more, such as 1.0 (the default) or 2.0; 0 credits the factor without counting it towards coverage"),
             );
         }
         for (key, list) in [
