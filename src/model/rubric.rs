@@ -14,6 +14,12 @@ pub struct Rubric {
     pub card: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// A name for lists; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Notes for teachers; optional, never shown to students.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Defaults to the highest mark of any band.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mark: Option<u32>,
