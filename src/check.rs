@@ -197,6 +197,19 @@ const COMMON_WORDS: &[&str] = &[
     "you",
 ];
 
+/// Whether a one-word alias is too loose to use alone: a stopword or a
+/// common English word, compared by stem ("generals" is as loose as "general").
+pub fn is_loose_word(word: &str) -> bool {
+    let word = word.to_lowercase();
+    if is_stopword(&word) {
+        return true;
+    }
+    let word_stem = stem(&word);
+    COMMON_WORDS
+        .iter()
+        .any(|c| *c == word || stem(c) == word_stem)
+}
+
 /// What the checks may consult beyond the rubric itself.
 #[derive(Default)]
 pub struct CheckContext<'a> {
@@ -380,13 +393,7 @@ fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
                                 f.label
                             )),
                     );
-                } else if is_stopword(word) || {
-                    // By stem: "generals" is as loose as "general".
-                    let word_stem = stem(word);
-                    COMMON_WORDS
-                        .iter()
-                        .any(|c| *c == word || stem(c) == word_stem)
-                } {
+                } else if is_loose_word(word) {
                     out.push(
                         Diagnostic::warning(format!("alias `{p}` of factor `{}` is a common English word", f.id))
                             .at(phrase_at(i, "phrases", j))

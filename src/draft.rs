@@ -162,25 +162,58 @@ fn aliases(headline: &str, detail: &str) -> Vec<String> {
         let only_a_date = part
             .split_whitespace()
             .all(|w| MONTHS.contains(&w) || w.chars().all(|c| c.is_ascii_digit() || c == '-'));
-        if letters >= 4 && !only_a_date {
+        let loose = part.split_whitespace().count() == 1 && crate::check::is_loose_word(part);
+        if letters >= 4 && !only_a_date && !loose {
             out.push(part.to_string());
         }
     }
-    let clause = detail
-        .split([',', ';', ':', '.', '('])
-        .next()
-        .unwrap_or_default();
+    // The detail's opening words up to its third content word: a student
+    // who writes the point as the card does will use them.
+    // Parentheses hold dates and asides, not the words students write.
+    let mut plain = String::with_capacity(detail.len());
+    let mut depth = 0usize;
+    for c in detail.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let cut = ["; ", ": ", ". "]
+        .iter()
+        .filter_map(|sep| plain.find(sep))
+        .min()
+        .unwrap_or(plain.len());
+    let clause = plain[..cut].split([';', ':']).next().unwrap_or_default();
     let mut content = 0;
     let opening: Vec<&str> = clause
         .split_whitespace()
         .take_while(|w| {
-            let keep = content < 4;
-            content += usize::from(!crate::grade::phrase::is_stopword(&w.to_lowercase()));
+            let keep = content < 3;
+            let word = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            content += usize::from(!crate::grade::phrase::is_stopword(&word));
             keep
         })
+        .map(|w| w.trim_end_matches(','))
         .collect();
     if content >= 2 {
         out.push(opening.join(" "));
+    }
+    // An acronym of the headline that the detail uses ("NEP").
+    let initials: String = headline
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && !GENERAL.contains(w))
+        .filter_map(|w| w.chars().next())
+        .collect();
+    if initials.chars().count() >= 2
+        && detail
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == initials)
+    {
+        out.push(initials);
     }
     let mut seen = std::collections::HashSet::new();
     out.retain(|a| !tokenize(a).is_empty() && seen.insert(a.to_lowercase()));

@@ -248,3 +248,34 @@ fn rubric_test_reports_agreement_and_gates_ci() {
                 .and(predicate::str::contains("three: missed `a`")),
         );
 }
+
+#[test]
+fn every_card_gets_a_starter_rubric_that_tops_its_own_model_answer() {
+    let lib = planmark::library::Library::builtin();
+    for deck in &lib.decks {
+        for card in &deck.item.cards {
+            let text = planmark::draft::starter_rubric(&deck.item.id, card, &Default::default());
+            let (level, top) = planmark::draft::model_answer_level(&text, card)
+                .unwrap_or_else(|| panic!("{}: the starter rubric does not parse", card.id));
+            assert_eq!(
+                level, top,
+                "{}: model answer reaches level {level} of {top}",
+                card.id
+            );
+            let report = planmark::check::check_rubric(
+                std::path::Path::new("starter.toml"),
+                &text,
+                &planmark::check::CheckContext {
+                    card: Some(card),
+                    card_missing: false,
+                },
+            );
+            assert!(
+                report.diagnostics.is_empty(),
+                "{}: {:#?}",
+                card.id,
+                report.diagnostics
+            );
+        }
+    }
+}

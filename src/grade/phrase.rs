@@ -135,7 +135,6 @@ struct Scratch {
     events: Vec<(usize, usize, WordMatch)>,
     counts: Vec<usize>,
     taken: Vec<bool>,
-    first: Vec<usize>,
 }
 
 /// Where each rubric word occurs in one plan.
@@ -317,7 +316,6 @@ pub fn find(
         events,
         counts,
         taken,
-        first,
     } = &mut *scratch;
     // (position, which content word, how it matched)
     events.clear();
@@ -334,35 +332,13 @@ pub fn find(
     }
     events.sort_unstable();
     let limit = phrase.words.len() + slack;
-    counts.clear();
-    counts.resize(needed, 0);
-    let mut have = 0;
-    let mut best: Option<(usize, usize, usize)> = None; // (len, l, r) in events
-    let mut l = 0;
-    for r in 0..events.len() {
-        let k = events[r].1;
-        counts[k] += 1;
-        if counts[k] == 1 {
-            have += 1;
-        }
-        while have == needed {
-            let len = events[r].0 - events[l].0 + 1;
-            // "Zinoviev and Kamenev underestimated Stalin" is not "Trotsky
-            // underestimated Stalin, Zinoviev and Kamenev" (see `ordered`).
-            if len <= limit
-                && best.is_none_or(|(b, _, _)| len < b)
-                && (!phrase.ordered || in_order(&events[l..=r], needed, first))
-            {
-                best = Some((len, l, r));
-            }
-            let kl = events[l].1;
-            counts[kl] -= 1;
-            if counts[kl] == 0 {
-                have -= 1;
-            }
-            l += 1;
-        }
-    }
+    // "Zinoviev and Kamenev underestimated Stalin" is not "Trotsky
+    // underestimated Stalin, Zinoviev and Kamenev" (see `ordered`).
+    let best = if phrase.ordered {
+        ordered_window(events, needed, limit)
+    } else {
+        tightest_window(events, needed, limit, counts)
+    };
     let (_, l, r) = best?;
     let mut positions = Vec::with_capacity(needed);
     taken.clear();
@@ -399,17 +375,72 @@ pub fn find(
     })
 }
 
-/// Whether the first occurrence of each content word in `window` comes in the
-/// phrase's order.
-fn in_order(window: &[(usize, usize, WordMatch)], needed: usize, first: &mut Vec<usize>) -> bool {
-    first.clear();
-    first.resize(needed, usize::MAX);
-    for &(p, k, _) in window {
-        if first[k] == usize::MAX {
-            first[k] = p;
+/// The tightest stretch of `events` holding every content word, in any
+/// order: (length in words, first event, last event).
+fn tightest_window(
+    events: &[(usize, usize, WordMatch)],
+    needed: usize,
+    limit: usize,
+    counts: &mut Vec<usize>,
+) -> Option<(usize, usize, usize)> {
+    counts.clear();
+    counts.resize(needed, 0);
+    let mut have = 0;
+    let mut best: Option<(usize, usize, usize)> = None;
+    let mut l = 0;
+    for r in 0..events.len() {
+        let k = events[r].1;
+        counts[k] += 1;
+        if counts[k] == 1 {
+            have += 1;
+        }
+        while have == needed {
+            let len = events[r].0 - events[l].0 + 1;
+            if len <= limit && best.is_none_or(|(b, _, _)| len < b) {
+                best = Some((len, l, r));
+            }
+            let kl = events[l].1;
+            counts[kl] -= 1;
+            if counts[kl] == 0 {
+                have -= 1;
+            }
+            l += 1;
         }
     }
-    first.windows(2).all(|w| w[0] <= w[1])
+    best
+}
+
+/// The tightest stretch holding the content words in the phrase's order (a
+/// word may repeat: "Decree on Land and Decree on Peace").
+fn ordered_window(
+    events: &[(usize, usize, WordMatch)],
+    needed: usize,
+    limit: usize,
+) -> Option<(usize, usize, usize)> {
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (start, &(first, k0, _)) in events.iter().enumerate() {
+        if k0 != 0 {
+            continue;
+        }
+        let (mut at, mut idx) = (first, start);
+        for k in 1..needed {
+            match events
+                .iter()
+                .enumerate()
+                .skip(idx)
+                .find(|(_, e)| e.1 == k && e.0 > at)
+            {
+                Some((j, e)) => (at, idx) = (e.0, j),
+                // A later start cannot do better: every later word is later still.
+                None => return best,
+            }
+        }
+        let len = at - first + 1;
+        if len <= limit && best.is_none_or(|(b, _, _)| len < b) {
+            best = Some((len, start, idx));
+        }
+    }
+    best
 }
 
 /// Every segment where `phrase` occurs, with the hit.
