@@ -143,6 +143,7 @@ fn write_new(path: &Path, text: &str, force: bool) -> Result<()> {
 }
 
 fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
+    let library = ctx.library();
     let text = if args.file.as_os_str() == "-" {
         super::input::read_stdin()?
     } else {
@@ -209,7 +210,7 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
         );
     }
     if args.output.is_none() && !args.force {
-        if let Ok(existing) = ctx.library().deck(&deck.id) {
+        if let Ok(existing) = library.deck(&deck.id) {
             bail!(
                 "a deck `{}` already exists ({}); choose another with --id, or use --force to replace it",
                 deck.id,
@@ -251,7 +252,7 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
     let has_rubric = deck
         .cards
         .iter()
-        .all(|c| ctx.library().rubric_for_card(&deck.id, &c.id).is_some());
+        .all(|c| library.rubric_for_card(&deck.id, &c.id).is_some());
     if !has_rubric {
         println!(
             "Next: `planmark rubric new --card {}/{}` drafts a rubric so plans can be graded.",
