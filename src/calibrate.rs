@@ -2,7 +2,7 @@
 //! grader agrees with the teacher, per factor (precision, recall, F1) and per
 //! mark (exact and adjacent agreement, quadratic weighted kappa). Pure.
 
-use crate::grade::{GradeResult, Grader};
+use crate::grade::Grader;
 use crate::model::{FileDiagnostics, load};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -108,7 +108,6 @@ pub struct Report {
     pub mean_abs_error: f64,
     pub qwk: f64,
     pub disagreements: Vec<Disagreement>,
-    pub results: Vec<GradeResult>,
     /// (teacher mark, grader mark) per sample.
     pub pairs: Vec<(u32, u32)>,
     pub max_mark: u32,
@@ -156,7 +155,6 @@ pub fn evaluate(grader: &Grader, samples: &[Sample]) -> Report {
         .map(|f| (f.id.clone(), Counts::default()))
         .collect();
     let mut disagreements = Vec::new();
-    let mut results = Vec::with_capacity(samples.len());
     let mut pairs = Vec::with_capacity(samples.len());
     for s in samples {
         let r = grader.grade(&s.id, &s.text);
@@ -191,7 +189,6 @@ pub fn evaluate(grader: &Grader, samples: &[Sample]) -> Report {
             });
         }
         pairs.push((s.mark, r.mark));
-        results.push(r);
     }
     let micro = factors.values().fold(Counts::default(), |a, c| Counts {
         tp: a.tp + c.tp,
@@ -216,7 +213,6 @@ pub fn evaluate(grader: &Grader, samples: &[Sample]) -> Report {
         mean_abs_error,
         qwk: quadratic_weighted_kappa(&pairs, rubric.max_mark()),
         disagreements,
-        results,
         pairs,
         max_mark: rubric.max_mark(),
     }

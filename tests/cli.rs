@@ -1,16 +1,11 @@
 //! The real binary: help, grading from every kind of input, every output
 //! format, and the error messages people see.
 
-use assert_cmd::Command;
+mod common;
+
+use common::planmark;
 use predicates::prelude::*;
 use std::io::Write;
-
-fn planmark() -> Command {
-    let mut c = Command::cargo_bin("planmark").unwrap();
-    // Keep the user's own library and colour settings out of the tests.
-    c.env_remove("PLANMARK_LIBRARY").env("NO_COLOR", "1");
-    c
-}
 
 const PLAN: &str = "Overall S won mainly b/c of his position as gen sec.\n\
     - T arrogant, relied on his reputation from the CW\n\

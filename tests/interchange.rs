@@ -1,18 +1,14 @@
 //! Import and export: the seed page, Quizlet and Anki text both ways, broken
 //! lines reported by number, and nothing overwritten without --force.
 
-use assert_cmd::Command;
+mod common;
+
+use common::planmark;
 use planmark::interchange::{anki, knowt, termdef};
 use planmark::library::Library;
 use planmark::model::Deck;
 use planmark::{GradeResult, Grader};
 use predicates::prelude::*;
-
-fn planmark() -> Command {
-    let mut c = Command::cargo_bin("planmark").unwrap();
-    c.env_remove("PLANMARK_LIBRARY").env("NO_COLOR", "1");
-    c
-}
 
 fn shipped() -> Deck {
     Library::builtin()

@@ -1,7 +1,9 @@
 //! The README stays true: its grading example is the real output, and every
 //! command it lists exists.
 
-use assert_cmd::Command;
+mod common;
+
+use common::planmark;
 
 fn readme() -> String {
     std::fs::read_to_string("README.md").unwrap()
@@ -30,10 +32,7 @@ fn the_grading_transcript_is_what_planmark_prints() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.txt");
     std::fs::write(&path, &plan).unwrap();
-    let out = Command::cargo_bin("planmark")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .env_remove("PLANMARK_LIBRARY")
+    let out = planmark()
         .args(["grade", "--rubric", "stalin-trotsky"])
         .arg(&path)
         .output()
@@ -52,11 +51,7 @@ fn every_listed_command_has_help() {
         let cmd = line.trim_start_matches("| `planmark ");
         for part in cmd.split("`, `planmark ") {
             let sub = part.split([' ', '`']).next().unwrap();
-            Command::cargo_bin("planmark")
-                .unwrap()
-                .args([sub, "--help"])
-                .assert()
-                .success();
+            planmark().args([sub, "--help"]).assert().success();
             checked += 1;
         }
     }

@@ -2,7 +2,9 @@
 //! heatmap has one cell per student per factor, and a screenshot is taken.
 //! Skipped, saying why, when no Chromium is installed (`.ci/run` installs it).
 
-use assert_cmd::Command;
+mod common;
+
+use common::planmark;
 use std::path::Path;
 use std::process::Command as Process;
 
@@ -61,9 +63,7 @@ fn the_class_report_renders_in_chromium() {
     }
     std::fs::write(&csv, text).unwrap();
     let report = dir.path().join("report.html");
-    Command::cargo_bin("planmark")
-        .unwrap()
-        .env_remove("PLANMARK_LIBRARY")
+    planmark()
         .args([
             "grade",
             "--rubric",

@@ -1,7 +1,7 @@
 //! Snapshots of what people see: the one-plan table, the class table and the
 //! JSON contract, so any change to them is reviewed (`cargo insta review`).
 
-use assert_cmd::Command;
+mod common;
 
 const PLAN: &str = "Overall S won mainly through his control as gen sec.\n\
     - T arrogant, relied on his rep from the CW\n\
@@ -9,10 +9,7 @@ const PLAN: &str = "Overall S won mainly through his control as gen sec.\n\
     - SIOC (1924) v permanent revolution\n";
 
 fn planmark(args: &[&str], stdin: &str) -> String {
-    let out = Command::cargo_bin("planmark")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .env_remove("PLANMARK_LIBRARY")
+    let out = common::planmark()
         .args(args)
         .write_stdin(stdin)
         .output()

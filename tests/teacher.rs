@@ -1,15 +1,11 @@
 //! Teachers' tools through the real binary: `rubric check` (each lint with its
 //! message and exit code), `rubric new`, and `rubric test`.
 
-use assert_cmd::Command;
+mod common;
+
+use common::planmark;
 use predicates::prelude::*;
 use std::path::PathBuf;
-
-fn planmark() -> Command {
-    let mut c = Command::cargo_bin("planmark").unwrap();
-    c.env_remove("PLANMARK_LIBRARY").env("NO_COLOR", "1");
-    c
-}
 
 const BANDS: &str = "\n[[band]]\nlevel = 2\nmarks = [2, 2]\nmin-factors = 1\njudgement = true\n[[band]]\nlevel = 1\nmarks = [1, 1]\nmin-factors = 1\n[[band]]\nlevel = 0\nmarks = [0, 0]\n";
 

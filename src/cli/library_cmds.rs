@@ -1,6 +1,6 @@
 //! `planmark decks`, `planmark rubrics` and `planmark show`.
 
-use super::render::{self, paint};
+use super::render::{self, BOLD, paint};
 use super::{Context, exit};
 use planmark::error::Error;
 
@@ -56,9 +56,9 @@ pub fn show(ctx: &Context, reference: &str) -> Result<u8, Error> {
     let lib = ctx.library();
     let (deck, card) = lib.card(reference)?;
     let c = ctx.color_stdout;
-    println!("{} {}/{}", paint("Card:", "\x1b[1m", c), deck.id, card.id);
-    println!("{}\n", paint(&card.question, "\x1b[1m", c));
-    println!("{} {}\n", paint("Judgement:", "\x1b[1m", c), card.judgement);
+    println!("{} {}/{}", paint("Card:", BOLD, c), deck.id, card.id);
+    println!("{}\n", paint(&card.question, BOLD, c));
+    println!("{} {}\n", paint("Judgement:", BOLD, c), card.judgement);
     println!("{}", render::points_by_side(card, c, |_| "•".to_string()));
     if let Some(r) = lib.rubric_for_card(&deck.id, &card.id) {
         println!(

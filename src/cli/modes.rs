@@ -306,7 +306,7 @@ pub fn sort_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
         card,
         (right, total),
         started,
-        serde_json::json!({"missed": game.missed(), "finished": game.done()}),
+        serde_json::json!({"missed": game.missed(), "finished": game.done(), "answers": game.answers()}),
     ))?;
     Ok(exit::OK)
 }

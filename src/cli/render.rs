@@ -3,7 +3,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use planmark::grade::{GradeResult, Rule};
+use planmark::grade::GradeResult;
 use planmark::model::{FileDiagnostics, Severity};
 
 pub const BOLD: &str = "\x1b[1m";
@@ -136,10 +136,6 @@ fn short(text: &str, max: usize) -> String {
     }
 }
 
-fn rule_name(r: Rule) -> &'static str {
-    r.as_str()
-}
-
 /// The detailed report for one plan.
 pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: bool) -> String {
     let mut out = String::new();
@@ -167,10 +163,10 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
             let text = short(&m.text, 40);
             match seen
                 .iter_mut()
-                .find(|(t, r, _)| *t == text && *r == rule_name(m.rule))
+                .find(|(t, r, _)| *t == text && *r == m.rule.as_str())
             {
                 Some(entry) => entry.2 += 1,
-                None => seen.push((text, rule_name(m.rule), 1)),
+                None => seen.push((text, m.rule.as_str(), 1)),
             }
         }
         let matched = seen

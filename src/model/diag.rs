@@ -74,27 +74,6 @@ impl FileDiagnostics {
             .iter()
             .any(|d| d.severity == Severity::Error)
     }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Byte offset of a 1-based line and column (in characters), as serde_json reports.
@@ -131,13 +110,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_and_column_are_one_based() {
+    fn line_and_column_become_a_byte_offset() {
         let text = "a = 1\nbé = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, text.find('=').unwrap()), (1, 3));
-        let second = text.rfind('=').unwrap();
-        assert_eq!(line_col(text, second), (2, 4));
-        assert_eq!(offset_of(text, 2, 4), second);
+        assert_eq!(offset_of(text, 1, 1), 0);
+        assert_eq!(offset_of(text, 2, 4), text.rfind('=').unwrap());
     }
 
     #[test]

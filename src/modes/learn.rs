@@ -20,7 +20,6 @@ pub struct LearnSession<'g> {
     /// Factor ids in the order hints are given: missed last time first.
     hint_order: Vec<String>,
     hinted: Vec<String>,
-    lines: u32,
 }
 
 impl<'g> LearnSession<'g> {
@@ -40,7 +39,6 @@ impl<'g> LearnSession<'g> {
             misses_in_a_row: 0,
             hint_order: order.into_iter().map(|(_, _, _, id)| id).collect(),
             hinted: Vec::new(),
-            lines: 0,
         }
     }
 
@@ -53,7 +51,6 @@ impl<'g> LearnSession<'g> {
 
     /// Grades one line. A hint comes with the second miss in a row.
     pub fn answer(&mut self, line: &str) -> (LearnOutcome, Option<String>) {
-        self.lines += 1;
         let result = self.grader.grade("learn", line);
         let covered: Vec<String> = result
             .factors
@@ -126,10 +123,6 @@ impl<'g> LearnSession<'g> {
             .filter(|f| !self.recalled.contains(&f.id))
             .map(|f| f.id.clone())
             .collect()
-    }
-
-    pub fn lines(&self) -> u32 {
-        self.lines
     }
 }
 

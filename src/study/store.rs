@@ -258,10 +258,6 @@ impl Store {
         tx.commit().map_err(|e| classify(&path, e))
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn err(&self, e: rusqlite::Error) -> StoreError {
         classify(&self.path, e)
     }
