@@ -57,7 +57,8 @@ fn class(c: &mut Criterion) {
     let grader = Grader::new(rubric).unwrap();
     let text = std::fs::read_to_string("rubrics/stalin-trotsky.samples.toml").unwrap();
     let samples =
-        planmark::calibrate::parse_samples(std::path::Path::new("s.toml"), &text).unwrap();
+        planmark::authoring::calibrate::parse_samples(std::path::Path::new("s.toml"), &text)
+            .unwrap();
     let plans: Vec<(String, String)> = (0..10_000)
         .map(|i| {
             let s = &samples.samples[i % samples.samples.len()];

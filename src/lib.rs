@@ -12,9 +12,7 @@ pub mod text;
 
 pub use grade::{GradeResult, Grader};
 pub use model::{Deck, Rubric};
-pub mod calibrate;
-pub mod check;
-pub mod draft;
+pub mod authoring;
 pub mod error;
 pub mod library;
 pub mod report;

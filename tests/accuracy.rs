@@ -2,7 +2,7 @@
 //! precision and recall, and mark agreement. Fails below micro-F1 0.90.
 
 use planmark::Grader;
-use planmark::calibrate::{Report, evaluate, parse_samples};
+use planmark::authoring::calibrate::{Report, evaluate, parse_samples};
 use planmark::library::Library;
 use std::path::Path;
 
@@ -111,7 +111,7 @@ fn every_shipped_rubric_is_calibrated() {
         let grader = Grader::new(entry.item.clone()).unwrap();
         reports.push(evaluate(&grader, &samples.samples));
     }
-    let pooled = planmark::calibrate::pool(&reports);
+    let pooled = planmark::authoring::calibrate::pool(&reports);
     println!(
         "{} rubrics, {} samples: micro-F1 {:.3}, QWK {:?}",
         pooled.rubrics,

@@ -193,7 +193,7 @@ fn a_starter_rubric_parses_checks_clean_and_tops_its_model_answer() {
         .success();
     let lib = planmark::library::Library::builtin();
     let (_, card) = lib.card("russia-1917-53/stalin-trotsky").unwrap();
-    let (level, top) = planmark::draft::model_answer_level(&text, card).unwrap();
+    let (level, top) = planmark::authoring::starter::model_answer_level(&text, card).unwrap();
     assert_eq!(level, top, "the card's model answer reaches the top band");
     assert_eq!(top, 5);
     // Never overwrites.
@@ -250,18 +250,22 @@ fn every_card_gets_a_starter_rubric_that_tops_its_own_model_answer() {
     let lib = planmark::library::Library::builtin();
     for deck in &lib.decks {
         for card in &deck.item.cards {
-            let text = planmark::draft::starter_rubric(&deck.item.id, card, &Default::default());
-            let (level, top) = planmark::draft::model_answer_level(&text, card)
+            let text = planmark::authoring::starter::starter_rubric(
+                &deck.item.id,
+                card,
+                &Default::default(),
+            );
+            let (level, top) = planmark::authoring::starter::model_answer_level(&text, card)
                 .unwrap_or_else(|| panic!("{}: the starter rubric does not parse", card.id));
             assert_eq!(
                 level, top,
                 "{}: model answer reaches level {level} of {top}",
                 card.id
             );
-            let report = planmark::check::check_rubric(
+            let report = planmark::authoring::check::check_rubric(
                 std::path::Path::new("starter.toml"),
                 &text,
-                &planmark::check::CheckContext {
+                &planmark::authoring::check::CheckContext {
                     card: Some(card),
                     card_missing: false,
                 },

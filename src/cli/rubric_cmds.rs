@@ -4,7 +4,7 @@ use super::render::{self, BOLD, paint};
 use super::{Context, exit};
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use planmark::check::{CheckContext, check_rubric};
+use planmark::authoring::check::{CheckContext, check_rubric};
 use planmark::library::Library;
 use planmark::model::{FileDiagnostics, Severity};
 use std::path::PathBuf;
@@ -165,7 +165,7 @@ fn new(ctx: &Context, args: NewArgs) -> Result<u8> {
     }) {
         abbreviations.extend(r.item.abbreviations.clone());
     }
-    let text = planmark::draft::starter_rubric(&deck.id, card, &abbreviations);
+    let text = planmark::authoring::starter::starter_rubric(&deck.id, card, &abbreviations);
     match args.output {
         Some(path) => {
             let mut f = std::fs::OpenOptions::new()
@@ -188,7 +188,7 @@ fn new(ctx: &Context, args: NewArgs) -> Result<u8> {
 }
 
 fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
-    use planmark::calibrate::{evaluate, parse_samples};
+    use planmark::authoring::calibrate::{evaluate, parse_samples};
     let lib = ctx.library();
     let entries = if args.rubrics.is_empty() {
         lib.rubrics.clone()
@@ -258,7 +258,7 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
         }
         all_reports.push(report);
     }
-    let pooled = planmark::calibrate::pool(&all_reports);
+    let pooled = planmark::authoring::calibrate::pool(&all_reports);
     if !args.json && all_reports.len() > 1 {
         println!(
             "{} {} rubrics, {} samples: factor micro-precision {:.3}, recall {:.3}, F1 {:.3}; marks exact {:.0}%{}",
@@ -309,7 +309,12 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
-fn print_report(ctx: &Context, id: &str, path: &std::path::Path, r: &planmark::calibrate::Report) {
+fn print_report(
+    ctx: &Context,
+    id: &str,
+    path: &std::path::Path,
+    r: &planmark::authoring::calibrate::Report,
+) {
     let c = ctx.color_stdout;
     println!(
         "{} {id} ({} samples from {})",

@@ -162,7 +162,8 @@ fn aliases(headline: &str, detail: &str) -> Vec<String> {
         let only_a_date = part
             .split_whitespace()
             .all(|w| MONTHS.contains(&w) || w.chars().all(|c| c.is_ascii_digit() || c == '-'));
-        let loose = part.split_whitespace().count() == 1 && crate::check::is_loose_word(part);
+        let loose =
+            part.split_whitespace().count() == 1 && crate::authoring::check::is_loose_word(part);
         if letters >= 4 && !only_a_date && !loose {
             out.push(part.to_string());
         }
