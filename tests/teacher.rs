@@ -279,3 +279,36 @@ fn every_card_gets_a_starter_rubric_that_tops_its_own_model_answer() {
         }
     }
 }
+
+#[test]
+fn rubric_test_reads_the_examiners_layout_and_picks_the_rubric_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plans.toml");
+    std::fs::write(
+        &path,
+        "rubric = \"women\"\n\n[[plan]]\nid = \"w1\"\nkind = \"short\"\ncovered = [\"double-burden\"]\njudgement = false\nlevel = 1\nmark = 3\nnotes = \"one factor\"\ntext = \"Women still did the housework and childcare after a full shift.\"\n\n[[plan]]\nid = \"w2\"\nkind = \"off-topic\"\ncovered = []\njudgement = false\nlevel = 0\nmark = 0\nnotes = \"nothing\"\ntext = \"The Tsar abdicated in March 1917.\"\n",
+    )
+    .unwrap();
+    let out = planmark()
+        .args(["rubric", "test", "--json", "--samples"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rubrics"][0]["rubric"], "women");
+    assert_eq!(v["rubrics"][0]["samples"], 2);
+    assert_eq!(v["rubrics"][0]["factors"]["double-burden"]["tp"], 1);
+    // A file that does not say its rubric needs one named.
+    std::fs::write(&path, "[[sample]]\nid = \"a\"\ntext = \"x\"\nmark = 0\n").unwrap();
+    planmark()
+        .args(["rubric", "test", "--samples"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("add `rubric = \"ID\"`"));
+}

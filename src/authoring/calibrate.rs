@@ -19,39 +19,119 @@ pub struct Sample {
     pub factors: Vec<String>,
     /// The teacher's mark.
     pub mark: u32,
+    /// Whether the teacher found a judgement (examiner layout only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgement: Option<bool>,
+    /// The teacher's level (examiner layout only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u32>,
+    /// What kind of plan this is: strong, trap, paraphrase, … (examiner layout only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The teacher's reasons for close calls (examiner layout only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// A plan in the examiner's layout: `[[plan]]` tables whose credited factor
+/// ids are under `covered` (as in `../shared/devdata`), beside the
+/// `[[sample]]` layout with `factors`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExaminerPlan {
+    id: String,
+    text: String,
+    #[serde(default)]
+    covered: Vec<String>,
+    mark: u32,
+    #[serde(default)]
+    judgement: Option<bool>,
+    #[serde(default)]
+    level: Option<u32>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+impl From<ExaminerPlan> for Sample {
+    fn from(p: ExaminerPlan) -> Sample {
+        Sample {
+            id: p.id,
+            text: p.text,
+            factors: p.covered,
+            mark: p.mark,
+            judgement: p.judgement,
+            level: p.level,
+            kind: p.kind,
+            notes: p.notes,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SampleFile {
+    /// The rubric id these plans were marked against, when the file says.
     #[serde(default)]
     pub rubric: Option<String>,
     #[serde(default, rename = "sample")]
     pub samples: Vec<Sample>,
 }
 
-/// Reads samples from TOML (`[[sample]]` tables) or JSON lines.
+/// What a samples file may hold: either layout, not both.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnySampleFile {
+    #[serde(default)]
+    rubric: Option<String>,
+    #[serde(default)]
+    sample: Vec<Sample>,
+    #[serde(default)]
+    plan: Vec<ExaminerPlan>,
+}
+
+/// One JSON line: a sample in either layout.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum AnySample {
+    Sample(Sample),
+    Plan(ExaminerPlan),
+}
+
+/// Reads samples from TOML (`[[sample]]` tables with `factors`, or the
+/// examiner's `[[plan]]` tables with `covered`) or JSON lines (one object a
+/// line, with either key).
 pub fn parse_samples(path: &Path, text: &str) -> Result<SampleFile, FileDiagnostics> {
     let is_jsonl = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
     if !is_jsonl {
-        return load::parse(path, text, load::Format::Toml);
+        let any: AnySampleFile = load::parse(path, text, load::Format::Toml)?;
+        let mut samples = any.sample;
+        samples.extend(any.plan.into_iter().map(Sample::from));
+        return Ok(SampleFile {
+            rubric: any.rubric,
+            samples,
+        });
     }
     let mut samples = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         if !trimmed.is_empty() {
-            let s: Sample = load::parse(path, trimmed, load::Format::Json).map_err(|mut d| {
-                d.text = text.to_string();
-                for diag in &mut d.diagnostics {
-                    diag.span = diag.span.clone().map(|s| s.start + offset..s.end + offset);
-                }
-                d
-            })?;
-            samples.push(s);
+            let s: AnySample =
+                load::parse(path, trimmed, load::Format::Json).map_err(|mut d| {
+                    d.text = text.to_string();
+                    for diag in &mut d.diagnostics {
+                        diag.span = diag.span.clone().map(|s| s.start + offset..s.end + offset);
+                    }
+                    d
+                })?;
+            samples.push(match s {
+                AnySample::Sample(s) => s,
+                AnySample::Plan(p) => p.into(),
+            });
         }
         offset += line.len();
     }
@@ -267,6 +347,22 @@ mod tests {
     fn perfect_and_reversed_agreement() {
         assert_eq!(quadratic_weighted_kappa(&[(0, 0), (3, 3), (5, 5)], 5), 1.0);
         assert!(quadratic_weighted_kappa(&[(0, 5), (5, 0)], 5) < 0.0);
+    }
+
+    #[test]
+    fn both_sample_layouts_read_the_same() {
+        let ours = "[[sample]]\nid = \"a\"\ntext = \"T arrogant\"\nfactors = [\"x\"]\nmark = 3\n";
+        let examiner = "rubric = \"r\"\n[[plan]]\nid = \"a\"\nkind = \"short\"\ncovered = [\"x\"]\njudgement = false\nlevel = 1\nmark = 3\nnotes = \"n\"\ntext = \"T arrogant\"\n";
+        let a = parse_samples(Path::new("a.toml"), ours).unwrap();
+        let b = parse_samples(Path::new("b.toml"), examiner).unwrap();
+        assert_eq!(b.rubric.as_deref(), Some("r"));
+        assert_eq!(a.samples[0].factors, b.samples[0].factors);
+        assert_eq!(b.samples[0].level, Some(1));
+        assert_eq!(b.samples[0].kind.as_deref(), Some("short"));
+        let jsonl = "{\"id\":\"a\",\"text\":\"t\",\"covered\":[\"x\"],\"mark\":2}\n{\"id\":\"b\",\"text\":\"t\",\"factors\":[\"y\"],\"mark\":1}\n";
+        let c = parse_samples(Path::new("c.jsonl"), jsonl).unwrap();
+        assert_eq!(c.samples[0].factors, ["x"]);
+        assert_eq!(c.samples[1].factors, ["y"]);
     }
 
     #[test]

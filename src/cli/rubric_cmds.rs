@@ -56,6 +56,12 @@ pub struct TestArgs {
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Labelled plans to test against instead of each rubric's own
+    /// `ID.samples.toml`: `[[sample]]` files, the examiner's `[[plan]]` layout
+    /// (with `covered`) or JSON lines. A file naming its `rubric` is graded
+    /// with that rubric; otherwise give one rubric id.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub samples: Vec<PathBuf>,
 }
 
 pub fn run(ctx: &Context, cmd: RubricCmd) -> Result<u8> {
@@ -188,7 +194,7 @@ fn new(ctx: &Context, args: NewArgs) -> Result<u8> {
 }
 
 fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
-    use planmark::authoring::calibrate::{evaluate, parse_samples};
+    use planmark::authoring::calibrate::{SampleFile, evaluate, parse_samples};
     let lib = ctx.library();
     let entries = if args.rubrics.is_empty() {
         lib.rubrics.clone()
@@ -201,30 +207,74 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
     let mut failed = false;
     let mut tested = 0;
     let mut all_reports = Vec::new();
-    for entry in &entries {
-        let Some((sample_path, sample_text)) = lib.samples_for(entry) else {
-            if !args.rubrics.is_empty() {
-                eprintln!(
-                    "{}",
-                    render::warning_line(
-                        &format!(
-                            "rubric `{}` has no samples file ({}.samples.toml beside it)",
-                            entry.item.id, entry.item.id
-                        ),
-                        ctx.color_stderr
-                    )
-                );
-            }
-            continue;
-        };
-        let samples = match parse_samples(&sample_path, &sample_text) {
-            Ok(s) => s,
-            Err(d) => {
-                eprint!("{}", render::diagnostics(&d, ctx.color_stderr));
-                failed = true;
+    // (rubric entry, where the samples came from, the samples)
+    let mut jobs: Vec<(
+        planmark::library::Entry<planmark::Rubric>,
+        String,
+        SampleFile,
+    )> = Vec::new();
+    if args.samples.is_empty() {
+        for entry in &entries {
+            let Some((sample_path, sample_text)) = lib.samples_for(entry) else {
+                if !args.rubrics.is_empty() {
+                    eprintln!(
+                        "{}",
+                        render::warning_line(
+                            &format!(
+                                "rubric `{}` has no samples file ({}.samples.toml beside it)",
+                                entry.item.id, entry.item.id
+                            ),
+                            ctx.color_stderr
+                        )
+                    );
+                }
                 continue;
+            };
+            match parse_samples(&sample_path, &sample_text) {
+                Ok(s) => jobs.push((entry.clone(), sample_path.display().to_string(), s)),
+                Err(d) => {
+                    eprint!("{}", render::diagnostics(&d, ctx.color_stderr));
+                    failed = true;
+                }
             }
-        };
+        }
+    } else {
+        if args.rubrics.len() > 1 {
+            anyhow::bail!(
+                "with --samples give at most one rubric id (the files' own `rubric` key picks the rubric otherwise)"
+            );
+        }
+        for path in &args.samples {
+            let text =
+                planmark::error::read_text(path, planmark::library::FILE_LIMIT, "a samples file")?;
+            let file = match parse_samples(path, &text) {
+                Ok(f) => f,
+                Err(d) => {
+                    eprint!("{}", render::diagnostics(&d, ctx.color_stderr));
+                    failed = true;
+                    continue;
+                }
+            };
+            let entry = match (entries.first(), file.rubric.as_deref()) {
+                (Some(e), _) if !args.rubrics.is_empty() => e.clone(),
+                (_, Some(id)) => lib.rubric(id)?,
+                _ => anyhow::bail!(
+                    "{} does not say which rubric it was marked against: add `rubric = \"ID\"` to it, or name the rubric (`planmark rubric test ID --samples {}`)",
+                    path.display(),
+                    path.display()
+                ),
+            };
+            // Files for the same rubric are pooled into one report.
+            match jobs.iter_mut().find(|(e, _, _)| e.item.id == entry.item.id) {
+                Some((_, from, f)) => {
+                    from.push_str(&format!(", {}", path.display()));
+                    f.samples.extend(file.samples);
+                }
+                None => jobs.push((entry, path.display().to_string(), file)),
+            }
+        }
+    }
+    for (entry, sample_path, samples) in &jobs {
         let unknown: Vec<&str> = samples
             .samples
             .iter()
@@ -235,7 +285,7 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
         if !unknown.is_empty() {
             anyhow::bail!(
                 "{} credits factors that rubric `{}` does not have: {}",
-                sample_path.display(),
+                sample_path,
                 entry.item.id,
                 unknown.join(", ")
             );
@@ -248,7 +298,7 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
             args.min_f1.is_some_and(|m| f1 < m) || args.min_qwk.is_some_and(|m| report.qwk < m);
         failed |= below;
         if !args.json {
-            print_report(ctx, &entry.item.id, &sample_path, &report);
+            print_report(ctx, &entry.item.id, sample_path, &report);
             if below {
                 println!(
                     "{}",
@@ -309,18 +359,13 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
-fn print_report(
-    ctx: &Context,
-    id: &str,
-    path: &std::path::Path,
-    r: &planmark::authoring::calibrate::Report,
-) {
+fn print_report(ctx: &Context, id: &str, path: &str, r: &planmark::authoring::calibrate::Report) {
     let c = ctx.color_stdout;
     println!(
         "{} {id} ({} samples from {})",
         paint("Rubric", BOLD, c),
         r.samples,
-        path.display()
+        path
     );
     let mut t = render::new_table(c);
     t.set_header(vec![
