@@ -275,6 +275,30 @@ impl Library {
         }
     }
 
+    /// Every card of the library (or of one deck) as `DECK/CARD`, in deck order.
+    pub fn card_ids(&self, deck: Option<&str>) -> Result<Vec<String>> {
+        if let Some(d) = deck {
+            self.deck(d)?;
+        }
+        Ok(self
+            .decks
+            .iter()
+            .filter(|d| deck.is_none_or(|x| x == d.item.id))
+            .flat_map(|d| {
+                d.item
+                    .cards
+                    .iter()
+                    .map(move |c| format!("{}/{}", d.item.id, c.id))
+            })
+            .collect())
+    }
+
+    /// A loaded rubric by id only: unlike [`Library::rubric`], never a path,
+    /// so text from a web request can never name a file.
+    pub fn rubric_by_id(&self, id: &str) -> Option<&Entry<Rubric>> {
+        self.rubrics.iter().find(|r| r.item.id == id)
+    }
+
     /// The rubric that marks a card (its `card` key names `DECK/CARD`).
     pub fn rubric_for_card(&self, deck: &str, card: &str) -> Option<&Entry<Rubric>> {
         let full = format!("{deck}/{card}");

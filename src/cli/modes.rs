@@ -2,7 +2,6 @@
 //! reads the student's answers a line at a time (from the keyboard or a pipe)
 //! and records its result, so `planmark stats` can show mastery per mode.
 
-use super::practice::card_ids;
 use super::render::{BOLD, GREEN, RED, new_table, paint};
 use super::{Context, exit};
 use anyhow::{Context as _, Result, bail};
@@ -99,7 +98,7 @@ fn cards<'l>(lib: &'l Library, from: &DeckArgs) -> Result<Vec<(String, &'l Card)
             let (d, card) = lib.card(c)?;
             vec![format!("{}/{}", d.id, card.id)]
         }
-        None => card_ids(lib, from.deck.as_deref())?,
+        None => lib.card_ids(from.deck.as_deref())?,
     };
     ids.into_iter()
         .map(|id| Ok((id.clone(), lib.card(&id)?.1)))
@@ -151,7 +150,7 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
     let lib = ctx.library();
     let mut store = ctx.store()?;
     let scheduler = Scheduler::new(0.9)?;
-    let ids = card_ids(&lib, args.deck.as_deref())?;
+    let ids = lib.card_ids(args.deck.as_deref())?;
     let mut answers = Answers::new();
     let c = ctx.color_stdout;
     let mut reviewed = 0;
@@ -212,7 +211,7 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
         reviewed += 1;
         println!(
             "{rating}: next review {}",
-            super::practice::when(state.due, now)
+            planmark::study::describe_due(state.due, now)
         );
     }
     println!(
@@ -519,7 +518,7 @@ pub fn learn_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
 pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
     let lib = ctx.library();
     let store = ctx.store()?;
-    let ids = card_ids(&lib, args.deck.as_deref())?;
+    let ids = lib.card_ids(args.deck.as_deref())?;
     let with_rubric: Vec<(String, &Card)> = ids
         .iter()
         .filter_map(|id| {

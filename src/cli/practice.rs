@@ -6,9 +6,11 @@ use super::{Context, exit};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use planmark::Grader;
-use planmark::library::Library;
 use planmark::model::Card;
-use planmark::study::{self, NewAttempt, PickReason, Rating, Scheduler, Store, store::text_hash};
+use planmark::modes::practice::{PointMark, point_marks};
+use planmark::study::{
+    self, NewAttempt, PickReason, Rating, Scheduler, Store, describe_due, store::text_hash,
+};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -54,24 +56,6 @@ fn parse_rating(s: &str) -> Result<Rating, String> {
     Rating::parse(s).ok_or_else(|| "use again, hard, good or easy (or 1–4)".to_string())
 }
 
-/// Every card of the library (or of one deck) as DECK/CARD, in deck order.
-pub fn card_ids(lib: &Library, deck: Option<&str>) -> Result<Vec<String>> {
-    if let Some(d) = deck {
-        lib.deck(d)?;
-    }
-    Ok(lib
-        .decks
-        .iter()
-        .filter(|d| deck.is_none_or(|x| x == d.item.id))
-        .flat_map(|d| {
-            d.item
-                .cards
-                .iter()
-                .map(move |c| format!("{}/{}", d.item.id, c.id))
-        })
-        .collect())
-}
-
 pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
     let scheduler = Scheduler::new(args.retention)?;
     let lib = ctx.library();
@@ -90,13 +74,11 @@ pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
         (format!("{}/{}", deck.id, card.id), None)
     } else {
         // Only cards a rubric can mark; the others suit flashcards and sorting.
-        let cards: Vec<String> = card_ids(&lib, args.deck.as_deref())?
-            .into_iter()
-            .filter(|id| {
-                let (d, c) = id.split_once('/').unwrap_or_default();
-                args.rubric.is_some() || lib.rubric_for_card(d, c).is_some()
-            })
-            .collect();
+        let cards = planmark::modes::practice::practice_cards(
+            &lib,
+            args.deck.as_deref(),
+            args.rubric.is_some(),
+        )?;
         let states = store.card_states()?;
         let new_today = store.new_cards_since(now - study::schedule::DAY)?;
         match study::pick_next(&cards, &states, now, args.new, new_today) {
@@ -117,7 +99,7 @@ pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
                 match next {
                     Some(due) => println!(
                         "Nothing is due. The next card is due {}. Use `--card CARD` to practise one anyway.",
-                        when(due, now)
+                        describe_due(due, now)
                     ),
                     None => println!(
                         "No cards to practise: no card here has a rubric. Draft one with `planmark rubric new --card DECK/CARD`, or use `planmark flashcards`."
@@ -209,28 +191,10 @@ pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
         "\n{} {} · attempt #{id} · next review {}",
         paint("Rated", BOLD, ctx.color_stdout),
         rating,
-        when(state.due, finished)
+        describe_due(state.due, finished)
     );
     println!("Next: run `planmark practice` again, or `planmark due` to see what is coming up.");
     Ok(exit::OK)
-}
-
-/// "in 3 days (2026-11-30)", "in 5 hours", "now".
-pub fn when(t: i64, now: i64) -> String {
-    let secs = t - now;
-    let date = chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
-    if secs <= 0 {
-        "now".to_string()
-    } else if secs < 3600 {
-        format!("in {} min", (secs + 59) / 60)
-    } else if secs < study::schedule::DAY {
-        format!("in {} hours", (secs + 1800) / 3600)
-    } else {
-        let days = (secs + study::schedule::DAY / 2) / study::schedule::DAY;
-        format!("in {days} day{} ({date})", if days == 1 { "" } else { "s" })
-    }
 }
 
 fn type_plan(
@@ -421,40 +385,15 @@ pub fn model_answer(
         paint("Model answer", BOLD, color),
         card.judgement
     );
+    let marks = point_marks(card, grader, result);
     out.push_str(&render::points_by_side(card, color, |p| {
-        let factors = point_factors(grader, &p.headline, &p.detail);
-        let hit = factors
-            .iter()
-            .any(|id| result.factor(id).is_some_and(|f| f.covered));
-        match (factors.is_empty(), hit) {
-            (true, _) => "·".to_string(),
-            (false, true) => paint("✓", "\x1b[32m", color),
-            (false, false) => paint("✗", "\x1b[31m", color),
+        let i = card.points.iter().position(|q| std::ptr::eq(q, p));
+        match i.and_then(|i| marks.get(i)).copied() {
+            Some(PointMark::Raised) => paint("✓", "\x1b[32m", color),
+            Some(PointMark::Missed) => paint("✗", "\x1b[31m", color),
+            Some(PointMark::Unmarked) | None => "·".to_string(),
         }
     }));
-    out
-}
 
-/// The rubric factors a model-answer point stands for: those its headline
-/// raises, else the one its text raises first.
-fn point_factors(grader: &Grader, headline: &str, detail: &str) -> Vec<String> {
-    let text = format!("{headline}: {detail}");
-    let graded = grader.grade("point", &text);
-    let first_match = |f: &planmark::grade::FactorResult| f.matches.iter().map(|m| m.start).min();
-    let in_headline: Vec<String> = graded
-        .factors
-        .iter()
-        .filter(|f| first_match(f).is_some_and(|s| s < headline.len()))
-        .map(|f| f.id.clone())
-        .collect();
-    if !in_headline.is_empty() {
-        return in_headline;
-    }
-    graded
-        .factors
-        .iter()
-        .filter_map(|f| first_match(f).map(|s| (s, f.id.clone())))
-        .min()
-        .map(|(_, id)| vec![id])
-        .unwrap_or_default()
+    out
 }

@@ -1,6 +1,5 @@
 //! `planmark due`, `history`, `attempt`, `stats`, `drafts` and `where`.
 
-use super::practice::{card_ids, when};
 use super::render::{self, BOLD, new_table, paint};
 use super::{Context, Format, exit};
 use anyhow::{Context as _, Result};
@@ -8,7 +7,7 @@ use clap::Args;
 use comfy_table::Cell;
 use planmark::Grader;
 use planmark::grade::GradeResult;
-use planmark::study::{Scheduler, analytics, store::text_hash};
+use planmark::study::{Scheduler, analytics, describe_due, store::text_hash};
 
 #[derive(Debug, Args)]
 pub struct DueArgs {
@@ -47,7 +46,7 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<u8> {
     let lib = ctx.library();
     let store = ctx.store()?;
     let now = ctx.now();
-    let cards = card_ids(&lib, args.deck.as_deref())?;
+    let cards = lib.card_ids(args.deck.as_deref())?;
     let states = store.card_states()?;
     let scheduler = Scheduler::new(0.9)?;
     let mut t = new_table(ctx.color_stdout);
@@ -62,7 +61,7 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<u8> {
                 if s.due <= now {
                     "due now".into()
                 } else {
-                    when(s.due, now)
+                    describe_due(s.due, now)
                 },
                 s.reps.to_string(),
                 format!("{:.0}%", scheduler.retrievability(s, now) * 100.0),
@@ -194,7 +193,7 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
     let lib = ctx.library();
     let store = ctx.store()?;
     let now = ctx.now();
-    let cards = card_ids(&lib, args.deck.as_deref())?;
+    let cards = lib.card_ids(args.deck.as_deref())?;
     let scheduler = Scheduler::new(0.9)?;
     let attempts = store.attempts(None)?;
     let states = store.card_states()?;
@@ -224,7 +223,7 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
                 if d <= now {
                     "due now".into()
                 } else {
-                    when(d, now)
+                    describe_due(d, now)
                 }
             }),
             c.retrievability

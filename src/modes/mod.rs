@@ -4,6 +4,7 @@
 
 pub mod learn;
 pub mod matching;
+pub mod practice;
 pub mod sort;
 pub mod test;
 

@@ -5,5 +5,5 @@ pub mod analytics;
 pub mod schedule;
 pub mod store;
 
-pub use schedule::{CardState, PickReason, Rating, Scheduler, pick_next, rating_for};
+pub use schedule::{CardState, PickReason, Rating, Scheduler, describe_due, pick_next, rating_for};
 pub use store::{Attempt, Draft, NewAttempt, Session, Store, StoreError};

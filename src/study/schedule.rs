@@ -204,6 +204,25 @@ mod tests {
     }
 }
 
+/// When `t` comes, said for a person: "in 3 days (2026-11-30)", "in 5
+/// hours", "in 12 min", "now".
+pub fn describe_due(t: i64, now: i64) -> String {
+    let secs = t - now;
+    let date = chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    if secs <= 0 {
+        "now".to_string()
+    } else if secs < 3600 {
+        format!("in {} min", (secs + 59) / 60)
+    } else if secs < DAY {
+        format!("in {} hours", (secs + 1800) / 3600)
+    } else {
+        let days = (secs + DAY / 2) / DAY;
+        format!("in {days} day{} ({date})", if days == 1 { "" } else { "s" })
+    }
+}
+
 /// Why a card was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickReason {
