@@ -84,9 +84,8 @@ pub fn diagnostics(fd: &FileDiagnostics, color: bool) -> String {
         let title = level.primary_title(d.message.as_str());
         let mut group: Group = match &d.span {
             Some(span) if !fd.text.is_empty() => {
-                let start = span.start.min(fd.text.len());
-                let end = span.end.clamp(start, fd.text.len());
-                let mut ann = AnnotationKind::Primary.span(start..end);
+                let span = planmark::model::diag::clamp_to_chars(&fd.text, span.clone());
+                let mut ann = AnnotationKind::Primary.span(span);
                 if let Some(l) = &d.label {
                     ann = ann.label(l.as_str());
                 }

@@ -420,14 +420,24 @@ impl Grader {
         }
 
         let judgement = self.find_judgement(text, &index);
-        let total_weight: f64 = self.rubric.factors.iter().map(|f| f.weight).sum();
+        // Weights are scaled by the largest so that huge ones (1e308) cannot
+        // sum to infinity and make the coverage NaN; non-finite ones count 0.
+        let usable = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
+        let scale = self
+            .rubric
+            .factors
+            .iter()
+            .map(|f| usable(f.weight))
+            .fold(0.0, f64::max);
+        let scaled = |w: f64| if scale > 0.0 { usable(w) / scale } else { 0.0 };
+        let total_weight: f64 = self.rubric.factors.iter().map(|f| scaled(f.weight)).sum();
         // A fold from +0.0: an empty f64 sum is -0.0, which prints as "-0%".
         let covered_weight: f64 = factor_results
             .iter()
             .filter(|f| f.covered)
-            .fold(0.0, |total, f| total + f.weight);
+            .fold(0.0, |total, f| total + scaled(f.weight));
         let coverage = if total_weight > 0.0 {
-            ((covered_weight / total_weight) * 10_000.0).round() / 10_000.0
+            ((covered_weight / total_weight).clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0
         } else {
             0.0
         };

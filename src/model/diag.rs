@@ -76,6 +76,22 @@ impl FileDiagnostics {
     }
 }
 
+/// `span` made safe to slice `text` with: inside the text, starting on a
+/// character boundary (moved back) and ending on one (moved forward). Every
+/// span shown to a person passes through here, so a caret can never land
+/// inside a multi-byte character.
+pub fn clamp_to_chars(text: &str, span: Range<usize>) -> Range<usize> {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
 /// Byte offset of a 1-based line and column (in characters), as serde_json reports.
 pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
@@ -114,6 +130,16 @@ mod tests {
         let text = "a = 1\nbé = 2\n";
         assert_eq!(offset_of(text, 1, 1), 0);
         assert_eq!(offset_of(text, 2, 4), text.rfind('=').unwrap());
+    }
+
+    #[test]
+    fn spans_are_clamped_to_character_boundaries() {
+        let text = "{\"id\": é}";
+        // 'é' is bytes 7..9: a span ending at 8 widens to the whole character.
+        assert_eq!(clamp_to_chars(text, 7..8), 7..9);
+        assert_eq!(clamp_to_chars(text, 8..8), 7..9);
+        assert_eq!(clamp_to_chars(text, 8..99), 7..text.len());
+        assert_eq!(clamp_to_chars(text, 50..60), text.len()..text.len());
     }
 
     #[test]

@@ -57,14 +57,33 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
                 )),
             );
         }
-        if !(f.weight.is_finite() && f.weight >= 0.0) {
+        let weight_help = "use a weight of 0 or more, such as 1.0 (the default) or 2.0; 0 credits the factor without counting it towards coverage";
+        if f.weight.is_nan() {
+            out.push(
+                Diagnostic::error(format!(
+                    "factor `{}` has weight nan, which is not a number",
+                    f.id
+                ))
+                .at(at("weight"))
+                .help(weight_help),
+            );
+        } else if f.weight.is_infinite() {
+            out.push(
+                Diagnostic::error(format!(
+                    "factor `{}` has an infinite weight; weights must be finite numbers",
+                    f.id
+                ))
+                .at(at("weight"))
+                .help(weight_help),
+            );
+        } else if f.weight < 0.0 {
             out.push(
                 Diagnostic::error(format!(
                     "factor `{}` has weight {}, which is below 0",
                     f.id, f.weight
                 ))
                 .at(at("weight"))
-                .help("use a weight of 0 or more, such as 1.0 (the default) or 2.0; 0 credits the factor without counting it towards coverage"),
+                .help(weight_help),
             );
         }
         for (key, list) in [
@@ -91,6 +110,23 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
             }
         }
         for (j, pattern) in f.patterns.iter().enumerate() {
+            if regex_error(pattern).is_none() && matches_empty(pattern) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "pattern {} of factor `{}` can match without any words, so it would credit every plan",
+                        j + 1,
+                        f.id
+                    ))
+                    .at(loc.span(&[
+                        Seg::Key("factor"),
+                        Seg::Index(i),
+                        Seg::Key("patterns"),
+                        Seg::Index(j),
+                    ]))
+                    .label("matches the empty string")
+                    .help("make the pattern require at least one word, e.g. `testament\\W+hidden` rather than `.*` or `x*`; remove an empty pattern"),
+                );
+            }
             if let Some(d) = regex_error(pattern) {
                 let span = loc.span(&[
                     Seg::Key("factor"),
@@ -99,12 +135,8 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
                     Seg::Index(j),
                 ]);
                 let span = match (span, d.0) {
-                    // Point inside the string literal when we know where.
-                    (Some(s), Some(inner)) if s.len() >= 2 => {
-                        let start = (s.start + 1 + inner.start).min(s.end - 1);
-                        let end = (s.start + 1 + inner.end).clamp(start + 1, s.end);
-                        Some(start..end)
-                    }
+                    // Point inside the string literal, through its escapes.
+                    (Some(s), Some(inner)) => loc.span_in_string(s.clone(), inner).or(Some(s)),
                     (s, _) => s,
                 };
                 out.push(
@@ -122,10 +154,67 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
         }
     }
 
+    let finite_weights: Vec<f64> = r
+        .factors
+        .iter()
+        .map(|f| f.weight)
+        .filter(|w| w.is_finite())
+        .collect();
+    if finite_weights.len() == r.factors.len() && !finite_weights.iter().sum::<f64>().is_finite() {
+        out.push(
+            Diagnostic::error("the factor weights add up to more than a number can hold (the total weight is infinite)")
+                .help("weights are relative: use small numbers such as 1.0, 1.5 and 2.0"),
+        );
+    }
+    if let Some(m) = r.max_mark
+        && m > MAX_MARK_LIMIT
+    {
+        out.push(
+            Diagnostic::error(format!(
+                "`max-mark = {m}` is more than {MAX_MARK_LIMIT}, the most planmark allows"
+            ))
+            .at(loc.span(&[Seg::Key("max-mark")]))
+            .help(format!(
+                "essay questions are marked out of tens of marks: use a max-mark of at most {MAX_MARK_LIMIT}, such as 25"
+            )),
+        );
+    }
     let max = r.max_mark();
     for (i, b) in r.bands.iter().enumerate() {
         let at = |key: &'static str| loc.span(&[Seg::Key("band"), Seg::Index(i), Seg::Key(key)]);
+        if let Some(n) = loc.array_len(&[Seg::Key("band"), Seg::Index(i), Seg::Key("marks")])
+            && n != 2
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "band level {} has {n} numbers in `marks`; it needs exactly two, the lowest and highest mark",
+                    b.level
+                ))
+                .at(at("marks"))
+                .help(format!("write `marks = [{}, {}]`", b.marks[0], b.marks[1])),
+            );
+        }
+        if b.level > LEVEL_LIMIT {
+            out.push(
+                Diagnostic::error(format!(
+                    "band `level = {}` is more than {LEVEL_LIMIT}, the highest level planmark allows",
+                    b.level
+                ))
+                .at(at("level"))
+                .help("number the levels from 0 or 1 upwards, e.g. AQA's levels 1 to 5"),
+            );
+        }
         let [lo, hi] = b.marks;
+        if r.max_mark.is_none() && hi > MAX_MARK_LIMIT {
+            out.push(
+                Diagnostic::error(format!(
+                    "band level {} goes up to {hi} marks, more than {MAX_MARK_LIMIT}, the most planmark allows",
+                    b.level
+                ))
+                .at(at("marks"))
+                .help(format!("use marks of at most {MAX_MARK_LIMIT}")),
+            );
+        }
         if lo > hi {
             out.push(
                 Diagnostic::error(format!(
@@ -177,6 +266,25 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The highest `max-mark` (and band mark) a rubric may have: enough for any
+/// essay question, and small enough that a per-mark table stays tiny.
+pub const MAX_MARK_LIMIT: u32 = 1000;
+/// The highest band `level`.
+pub const LEVEL_LIMIT: u32 = 20;
+
+/// Whether a pattern can match without consuming any text (`""`, `.*`,
+/// `\b`, `x*`): it would credit every plan.
+fn matches_empty(pattern: &str) -> bool {
+    match regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern)
+    {
+        Ok(hir) => hir.properties().minimum_len() == Some(0),
+        Err(_) => false,
+    }
 }
 
 /// Why a pattern does not compile: (span inside the pattern, what, how to fix).
@@ -261,5 +369,14 @@ mod tests {
         let (_, _, help) = regex_error("(?<!not )published)").unwrap();
         assert!(help.contains("look-around"));
         assert!(regex_error("testament\\W+hidden").is_none());
+    }
+
+    #[test]
+    fn patterns_that_need_no_words_are_spotted() {
+        for p in ["", ".*", r"\b", "x*", "(a|)"] {
+            assert!(matches_empty(p), "{p}");
+        }
+        assert!(!matches_empty(r"testament\W+hidden"));
+        assert!(!matches_empty(r"\bgen sec\b"));
     }
 }

@@ -50,7 +50,15 @@ impl ClassSummary {
                 .collect(),
             plans: 0,
             total_marks: 0,
-            marks: vec![0; rubric.max_mark() as usize + 1],
+            // Validation bounds max-mark; the cap keeps an unchecked rubric
+            // from asking for gigabytes here.
+            marks: vec![
+                0;
+                rubric
+                    .max_mark()
+                    .min(crate::model::validate::MAX_MARK_LIMIT) as usize
+                    + 1
+            ],
             levels: BTreeMap::new(),
             factor_hits: vec![0; rubric.factors.len()],
             with_judgement: 0,
