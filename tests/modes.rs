@@ -2,7 +2,7 @@
 //! checking what it says and what it records for `planmark stats`.
 
 use assert_cmd::Command;
-use planmark::modes::matching::MatchGame;
+use planmark::modes::matching::{MatchGame, MatchPair};
 use predicates::prelude::*;
 use rusqlite::Connection;
 
@@ -26,6 +26,37 @@ fn session(db: &std::path::Path, mode: &str) -> (u32, u32, String) {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap()
+}
+
+/// The game `planmark match` deals for one card with this seed and size.
+fn dealt(card: &planmark::model::Card, seed: u64, n: usize) -> MatchGame {
+    let mut pairs: Vec<MatchPair> = card
+        .points
+        .iter()
+        .map(|p| MatchPair {
+            card: format!("russia-1917-53/{}", card.id),
+            headline: p.headline.clone(),
+            detail: p.detail.clone(),
+        })
+        .collect();
+    planmark::modes::shuffle(&mut pairs, seed);
+    pairs.truncate(n);
+    MatchGame::new(pairs, seed)
+}
+
+fn stats_json(db: &std::path::Path) -> serde_json::Value {
+    let out = planmark(db)
+        .args(["stats", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn deck_modes(db: &std::path::Path) -> serde_json::Value {
+    stats_json(db)["decks"][0]["modes"].clone()
 }
 
 #[test]
@@ -57,14 +88,7 @@ fn match_pairs_with_the_seeded_order_and_keeps_a_personal_best() {
     // Rebuild the same game the binary will deal with seed 9, to know the answers.
     let lib = planmark::library::Library::builtin();
     let (_, card) = lib.card("stalin-trotsky").unwrap();
-    let mut pairs: Vec<(String, String)> = card
-        .points
-        .iter()
-        .map(|p| (p.headline.clone(), p.detail.clone()))
-        .collect();
-    planmark::modes::shuffle(&mut pairs, 9);
-    pairs.truncate(5);
-    let game = MatchGame::new(pairs, 9);
+    let game = dealt(card, 9, 5);
     let answers: String = (0..5)
         .map(|i| format!("{}\n", game.answer_for(i)))
         .collect();
@@ -196,4 +220,301 @@ fn a_practice_test_marks_each_item_and_stats_show_every_mode() {
             .and(predicate::str::contains("Learn"))
             .and(predicate::str::contains("Matching")),
     );
+}
+
+#[test]
+fn stopping_sort_early_records_the_points_not_answered_as_not_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    // A full round first: "a" to every point (right only for those against),
+    // then "f" to the points that come back.
+    let mut input = "a\n".repeat(8);
+    input.push_str(&"f\n".repeat(8));
+    input.push_str(&"a\n".repeat(8));
+    planmark(&db)
+        .args(["sort", "--card", "women", "--seed", "1"])
+        .write_stdin(input)
+        .assert()
+        .success();
+    let (first_right, total, _) = session(&db, "sort");
+    assert_eq!(total, 8);
+    let before = deck_modes(&db)["sort"].as_f64().unwrap();
+
+    // Then one answer and the end of input: 1 of 8 answered.
+    let out = planmark(&db)
+        .args(["sort", "--card", "women", "--seed", "1"])
+        .write_stdin("a\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("Stopped: 1 of 8 answered."), "{out}");
+    let (right, total, details) = session(&db, "sort");
+    assert!(right <= 1, "only the answered point can be right: {right}");
+    assert_eq!(total, 8);
+    assert!(
+        out.contains(&format!("Sorted {right} of 8 right first time")),
+        "{out}"
+    );
+    let d: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(d["finished"], false);
+    assert_eq!(d["answered"], 1);
+    // The abandoned session never raises the Sort column.
+    let after = deck_modes(&db)["sort"].as_f64().unwrap();
+    assert!(
+        after <= before,
+        "sort went from {before} to {after} (first round {first_right}/8)"
+    );
+}
+
+#[test]
+fn stopping_match_early_stores_only_pairs_matched_right_first_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let lib = planmark::library::Library::builtin();
+    let (_, card) = lib.card("women").unwrap();
+    let game = dealt(card, 1, 5);
+    // A wrong pair for headline 1: the letter of headline 2's detail.
+    let wrong = format!("1{}", game.answer_for(1).chars().last().unwrap());
+    planmark(&db)
+        .args(["match", "--card", "women", "-n", "5", "--seed", "1"])
+        .write_stdin(format!("{wrong}\n"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("✗ ")
+                .and(predicate::str::contains("Stopped: 0 of 5 matched"))
+                .and(predicate::str::contains(format!(
+                    "The pairs were: {}",
+                    game.answers()
+                ))),
+        );
+    let (right, total, details) = session(&db, "match");
+    assert_eq!((right, total), (0, 5));
+    assert!(details.contains("\"finished\":false"), "{details}");
+    assert_eq!(deck_modes(&db)["matching"].as_f64(), Some(0.0));
+}
+
+#[test]
+fn match_takes_several_pairs_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let lib = planmark::library::Library::builtin();
+    let (_, card) = lib.card("women").unwrap();
+    let game = dealt(card, 4, 5);
+    let all: Vec<String> = (0..5).map(|i| game.answer_for(i)).collect();
+    // "3a 4b" as `test` asks for it, then the rest with a comma.
+    let input = format!(
+        "{} {}\n{}, {}, {}\n",
+        all[2], all[3], all[0], all[1], all[4]
+    );
+    planmark(&db)
+        .args(["match", "--card", "women", "-n", "5", "--seed", "4"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("All 5 matched").and(predicate::str::contains("0 mistakes")),
+        );
+    assert_eq!(session(&db, "match").0, 5);
+}
+
+#[test]
+fn flashcards_count_each_new_card_once_and_say_when_the_day_is_used_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    // Reveal and rate Good, as often as it asks.
+    let input = "\n3\n".repeat(10);
+    planmark(&db)
+        .args(["flashcards", "--new", "3"])
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("3 cards reviewed.")
+                .and(predicate::str::contains(
+                    "today's 3 new cards; 13 more have never been studied",
+                ))
+                .and(predicate::str::contains("`planmark flashcards --new 8`"))
+                .and(predicate::str::contains("Nothing else is due").not()),
+        );
+    let n: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT COUNT(DISTINCT card) FROM reviews", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 3);
+    // The same day with the default limit of 5: two more, then the limit.
+    planmark(&db)
+        .args(["flashcards"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("2 cards reviewed.").and(predicate::str::contains(
+                "today's 5 new cards; 11 more have never been studied",
+            )),
+        );
+}
+
+#[test]
+fn mastery_of_a_card_just_rated_again_is_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    planmark(&db)
+        .args(["flashcards", "--new", "1"])
+        .write_stdin("\n1\n")
+        .assert()
+        .success();
+    let v = stats_json(&db);
+    let studied: Vec<&serde_json::Value> = v["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["next_due"].is_number())
+        .collect();
+    assert_eq!(studied.len(), 1);
+    assert!(studied[0]["retrievability"].as_f64().unwrap() > 0.9);
+    assert_eq!(studied[0]["mastery"].as_f64(), Some(0.0));
+    // Rated Easy instead, the same card would be near 100%.
+    let db2 = dir.path().join("g.db");
+    planmark(&db2)
+        .args(["flashcards", "--new", "1"])
+        .write_stdin("\n4\n")
+        .assert()
+        .success();
+    let v = stats_json(&db2);
+    let best = v["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["mastery"].as_f64())
+        .fold(0.0, f64::max);
+    assert!(best > 0.9, "{best}");
+}
+
+#[test]
+fn stats_columns_are_per_card_and_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.db");
+    // Learn one card of sixteen fully? Recall one factor of women.
+    planmark(&db)
+        .args(["learn", "--card", "women"])
+        .write_stdin("give up\n")
+        .assert()
+        .success();
+    // Sort every point of one card right: that card is 100%, the deck 1/16.
+    let lib = planmark::library::Library::builtin();
+    let (_, card) = lib.card("women").unwrap();
+    let game = planmark::modes::sort::SortGame::new(
+        card.points
+            .iter()
+            .map(|p| planmark::modes::sort::SortItem {
+                card: "russia-1917-53/women".into(),
+                headline: p.headline.clone(),
+                detail: p.detail.clone(),
+                side: p.side,
+            })
+            .collect(),
+        2,
+    );
+    let mut g = game.clone();
+    let mut input = String::new();
+    while let Some(item) = g.current().cloned() {
+        input.push_str(if item.side == planmark::model::Side::For {
+            "f\n"
+        } else {
+            "a\n"
+        });
+        g.answer(item.side);
+    }
+    planmark(&db)
+        .args(["sort", "--card", "women", "--seed", "2"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Sorted 8 of 8"));
+    let modes = deck_modes(&db);
+    assert!(
+        (modes["sort"].as_f64().unwrap() - 1.0 / 16.0).abs() < 1e-9,
+        "{modes}"
+    );
+    assert_eq!(modes["learn"].as_f64(), Some(0.0));
+    planmark(&db).arg("stats").assert().success().stdout(
+        predicate::str::contains("the mean over the deck's cards of your latest result")
+            .and(predicate::str::contains("never raise it")),
+    );
+}
+
+#[test]
+fn every_stats_format_is_what_it_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    planmark(&db)
+        .args(["flashcards", "--new", "1"])
+        .write_stdin("\n3\n")
+        .assert()
+        .success();
+    let out = |f: &str| {
+        String::from_utf8(
+            planmark(&db)
+                .args(["stats", "--format", f])
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone(),
+        )
+        .unwrap()
+    };
+    assert!(out("table").contains("Study analytics"));
+    let json: serde_json::Value = serde_json::from_str(&out("json")).unwrap();
+    assert_eq!(json["cards"].as_array().unwrap().len(), 16);
+    let csv = out("csv");
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(rows.headers().unwrap().iter().next(), Some("card"), "{csv}");
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 16);
+    assert_eq!(
+        records.iter().filter(|r| !r[7].is_empty()).count(),
+        1,
+        "one card has a due date"
+    );
+    // jsonl is not a stats format: refused as bad usage, not printed as a table.
+    planmark(&db)
+        .args(["stats", "--format", "jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "possible values: table, json, csv",
+        ));
+}
+
+#[test]
+fn a_test_needs_at_least_one_item() {
+    let dir = tempfile::tempdir().unwrap();
+    planmark(&dir.path().join("t.db"))
+        .args(["test", "-n", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("0 is not in 1..=60"));
+}
+
+#[test]
+fn a_test_match_item_needs_every_pair_and_shows_the_right_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    // Seed 11 deals the README's test: a plan, a sort item, then a match item
+    // whose right answer is 1c 2b 3a.
+    planmark(&db)
+        .args(["test", "-n", "3", "--seed", "11"])
+        .write_stdin("- Whites divided\n.\na\n1c 2a\n1a 2b 3c\n")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("pair all 3: 3 has no letter yet")
+                .and(predicate::str::contains("1 of 3 pairs right"))
+                .and(predicate::str::contains("The pairs were: 1c 2b 3a")),
+        );
 }

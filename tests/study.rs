@@ -438,3 +438,38 @@ fn cards_without_a_rubric_are_not_offered_for_practice() {
         .code(2)
         .stderr(predicate::str::contains("no rubric marks test/one"));
 }
+
+#[test]
+fn another_programs_sqlite_file_is_refused_and_left_alone() {
+    let env = Env::new();
+    {
+        let c = env.conn();
+        c.execute_batch("CREATE TABLE foo (x); INSERT INTO foo VALUES (1);")
+            .unwrap();
+    }
+    let before = bytes(&env.db());
+    for cmd in ["due", "stats", "history"] {
+        env.cmd(NOW)
+            .arg(cmd)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "is not a planmark database: it is another program's SQLite file",
+            ));
+    }
+    assert_eq!(bytes(&env.db()), before, "not a byte changed");
+    let tables: Vec<String> = env
+        .conn()
+        .prepare("SELECT name FROM sqlite_master ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tables, ["foo"]);
+    let journal: String = env
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "delete", "WAL was not switched on");
+}

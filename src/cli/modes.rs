@@ -16,12 +16,15 @@ use std::io::{BufRead, Write};
 /// Lines typed by the student; `None` at the end of input.
 struct Answers {
     input: std::io::StdinLock<'static>,
+    /// Input ended (Ctrl-D or the end of a pipe).
+    ended: bool,
 }
 
 impl Answers {
     fn new() -> Answers {
         Answers {
             input: std::io::stdin().lock(),
+            ended: false,
         }
     }
 
@@ -29,8 +32,11 @@ impl Answers {
         print!("{prompt}");
         std::io::stdout().flush()?;
         let mut line = String::new();
-        if self.input.read_line(&mut line)? == 0 {
-            println!();
+        if self.ended || self.input.read_line(&mut line)? == 0 {
+            if !self.ended {
+                println!();
+            }
+            self.ended = true;
             return Ok(None);
         }
         Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
@@ -74,9 +80,9 @@ pub struct TestArgs {
     /// Only cards from this deck.
     #[arg(long, value_name = "DECK")]
     pub deck: Option<String>,
-    /// How many items.
-    #[arg(short, value_name = "N", default_value_t = 6)]
-    pub n: usize,
+    /// How many items (1 to 60).
+    #[arg(short, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=60))]
+    pub n: u16,
     /// Seed for choosing and ordering items.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -109,7 +115,7 @@ fn deck_of(card: &str) -> String {
     card.split_once('/').map_or(card, |(d, _)| d).to_string()
 }
 
-/// A finished session, timed from `started` to now.
+/// A session to record, timed from `started` to now.
 fn finished_session(
     ctx: &Context,
     mode: &str,
@@ -154,15 +160,18 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
     let mut answers = Answers::new();
     let c = ctx.color_stdout;
     let mut reviewed = 0;
-    let mut new_seen = 0;
-    loop {
+    let mut stopped = false;
+    let idle = loop {
         let now = ctx.now();
         let states = store.card_states()?;
-        let new_today = store.new_cards_since(now - planmark::study::schedule::DAY)? + new_seen;
+        // The reviews table already counts the cards first seen this session.
+        let new_today = store.new_cards_since(now - planmark::study::schedule::DAY)?;
         let Some((card_ref, _)) =
             planmark::study::pick_next(&ids, &states, now, args.new, new_today)
         else {
-            break;
+            break Some(planmark::study::idle_reason(
+                &ids, &states, args.new, new_today,
+            ));
         };
         let card_ref = card_ref.to_string();
         let (_, card) = lib.card(&card_ref)?;
@@ -175,7 +184,8 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
             .ask("Plan it in your head, then press Enter to see the answer (q to stop) ")?
             .is_none_or(|l| l.trim() == "q")
         {
-            break;
+            stopped = true;
+            break None;
         }
         println!("{} {}", paint("Judgement:", BOLD, c), card.judgement);
         for p in &card.points {
@@ -201,11 +211,11 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
                 None => println!("Type 1, 2, 3 or 4."),
             }
         };
-        let Some(rating) = rating else { break };
+        let Some(rating) = rating else {
+            stopped = true;
+            break None;
+        };
         let previous = store.card_state(&card_ref)?;
-        if previous.is_none() {
-            new_seen += 1;
-        }
         let state = scheduler.review(previous.as_ref(), rating, now);
         store.record_review(&card_ref, "flashcards", rating, &state, now)?;
         reviewed += 1;
@@ -213,11 +223,28 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
             "{rating}: next review {}",
             planmark::study::describe_due(state.due, now)
         );
-    }
-    println!(
-        "\n{reviewed} card{} reviewed. Nothing else is due now.",
+    };
+    let done = format!(
+        "\n{reviewed} card{} reviewed.",
         if reviewed == 1 { "" } else { "s" }
     );
+    let now = ctx.now();
+    let next = match idle {
+        _ if stopped => String::new(),
+        Some(planmark::study::Idle::NewLimitReached { limit, unseen }) => format!(
+            " You have started today's {limit} new card{}; {unseen} more {} never been studied. \
+             `planmark flashcards --new {}` raises the limit for today.",
+            if limit == 1 { "" } else { "s" },
+            if unseen == 1 { "has" } else { "have" },
+            limit + 5
+        ),
+        Some(planmark::study::Idle::NextDue(due)) => format!(
+            " Nothing else is due now; the next card is due {}.",
+            planmark::study::describe_due(due, now)
+        ),
+        Some(planmark::study::Idle::NoCards) | None => " There are no cards here.".to_string(),
+    };
+    println!("{done}{next}");
     Ok(exit::OK)
 }
 
@@ -284,13 +311,15 @@ pub fn sort_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
             None => break,
         }
     }
-    let (right, total) = game.score();
+    let outcome = game.outcome();
     let secs = ctx.now() - started;
-    if !game.done() {
-        println!("Stopped with {} left.", game.remaining());
+    if let Some(line) = outcome.stopped_line() {
+        println!("{line}");
     }
     println!(
-        "Sorted {right} of {total} right first time in {}.",
+        "Sorted {} of {} right first time in {}.",
+        outcome.correct,
+        outcome.total,
         clock(secs)
     );
     let deck = chosen
@@ -303,9 +332,9 @@ pub fn sort_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
         "sort",
         deck,
         card,
-        (right, total),
+        (outcome.correct, outcome.total),
         started,
-        serde_json::json!({"missed": game.missed(), "finished": game.done(), "answers": game.answers()}),
+        outcome.details(serde_json::json!({"missed": game.missed(), "answers": game.answers()})),
     ))?;
     Ok(exit::OK)
 }
@@ -314,12 +343,14 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
     let lib = ctx.library();
     let store = ctx.store()?;
     let chosen = cards(&lib, &args.from)?;
-    let mut pairs: Vec<(String, String)> = chosen
+    let mut pairs: Vec<matching::MatchPair> = chosen
         .iter()
-        .flat_map(|(_, card)| {
-            card.points
-                .iter()
-                .map(|p| (p.headline.clone(), p.detail.clone()))
+        .flat_map(|(id, card)| {
+            card.points.iter().map(|p| matching::MatchPair {
+                card: id.clone(),
+                headline: p.headline.clone(),
+                detail: p.detail.clone(),
+            })
         })
         .collect();
     let seed = seed(ctx, args.from.seed);
@@ -336,7 +367,9 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
     let c = ctx.color_stdout;
     let started = ctx.now();
     let mut answers = Answers::new();
-    println!("Match each headline to its detail: type a number and a letter, e.g. 1c.");
+    println!(
+        "Match each headline to its detail: type a number and a letter, e.g. 1c (or several: 1c 2a)."
+    );
     // The board is shown at the start and after each pair found.
     let mut show_board = true;
     while !game.done() {
@@ -356,21 +389,29 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
         let Some(line) = answers.ask("> ")? else {
             break;
         };
-        match game.parse(&line) {
+        match game.parse_pairs(&line) {
             Err(e) => println!("{e}"),
-            Ok((h, k)) => match game.try_pair(h, k) {
-                matching::MatchOutcome::Matched { headline } => {
-                    println!("{} {headline}", paint("✓", GREEN, c));
-                    show_board = !game.done();
+            Ok(list) => {
+                for (h, k) in list {
+                    match game.try_pair(h, k) {
+                        matching::MatchOutcome::Matched { headline } => {
+                            println!("{} {headline}", paint("✓", GREEN, c));
+                            show_board = !game.done();
+                        }
+                        matching::MatchOutcome::Wrong => {
+                            println!("{} {} is not a pair", paint("✗", RED, c), pair_name(h, k))
+                        }
+                        matching::MatchOutcome::AlreadyMatched => {
+                            println!("{} is already matched.", pair_name(h, k))
+                        }
+                    }
                 }
-                matching::MatchOutcome::Wrong => println!("{} not a pair", paint("✗", RED, c)),
-                matching::MatchOutcome::AlreadyMatched => println!("That one is already matched."),
-            },
+            }
         }
     }
     let secs = ctx.now() - started;
-    let n = game.len() as u32;
-    let right = n.saturating_sub(game.mistakes());
+    let outcome = game.outcome();
+    let n = outcome.total;
     if game.done() {
         let best = store
             .sessions(Some("match"))?
@@ -384,18 +425,24 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
             game.mistakes(),
             if game.mistakes() == 1 { "" } else { "s" }
         );
+        let clean = outcome.correct == n;
         match best {
-            Some(b) if right == n && secs < b => {
+            Some(b) if clean && secs < b => {
                 println!("New personal best for {deck} (was {}).", clock(b))
             }
             Some(b) => println!("Personal best for {deck}: {}.", clock(b)),
-            None if right == n => {
+            None if clean => {
                 println!("Your first clean round for {deck}: that is the time to beat.")
             }
             None => {}
         }
     } else {
-        println!("Stopped before the end.");
+        println!(
+            "Stopped: {} of {n} matched, {} right first time. The pairs were: {}",
+            game.headlines().iter().filter(|h| h.2).count(),
+            outcome.correct,
+            game.answers()
+        );
     }
     let card = (chosen.len() == 1).then(|| chosen[0].0.clone());
     store.record_session(&finished_session(
@@ -403,11 +450,16 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
         "match",
         deck,
         card,
-        (right, n),
+        (outcome.correct, n),
         started,
-        serde_json::json!({"mistakes": game.mistakes(), "finished": game.done(), "seconds": secs}),
+        outcome.details(serde_json::json!({"mistakes": game.mistakes(), "seconds": secs})),
     ))?;
     Ok(exit::OK)
+}
+
+/// "3c", as the student typed it.
+fn pair_name(h: usize, k: usize) -> String {
+    format!("{}{}", h + 1, (b'a' + k.min(25) as u8) as char)
 }
 
 pub fn learn_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
@@ -530,7 +582,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
     if with_rubric.is_empty() {
         bail!("no card here has a rubric to test with");
     }
-    let items = test::build(&with_rubric, args.n.max(1), seed(ctx, args.seed));
+    let items = test::build(&with_rubric, usize::from(args.n), seed(ctx, args.seed));
     let c = ctx.color_stdout;
     let started = ctx.now();
     let mut answers = Answers::new();
@@ -593,27 +645,43 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                 );
                 (f64::from(u8::from(right)), format!("{}/1", u8::from(right)))
             }
-            test::TestItem::Match { pairs, .. } => {
-                let mut game = matching::MatchGame::new(pairs.clone(), i as u64);
+            test::TestItem::Match { pairs, card } => {
+                let pairs = pairs
+                    .iter()
+                    .map(|(h, d)| matching::MatchPair {
+                        card: card.clone(),
+                        headline: h.clone(),
+                        detail: d.clone(),
+                    })
+                    .collect();
+                let game = matching::MatchGame::new(pairs, i as u64);
                 for (n, h, _) in game.headlines() {
                     println!("  {n}. {h}");
                 }
                 for (l, d, _) in game.details() {
                     println!("  {l}) {}", truncate(d, 90));
                 }
-                let line = answers.ask("Pairs, e.g. 1b 2a 3c: ")?.unwrap_or_default();
-                let mut right = 0;
-                for part in line.split([' ', ',']).filter(|p| !p.is_empty()) {
-                    if let Ok((h, k)) = game.parse(part) {
-                        right += u32::from(matches!(
-                            game.try_pair(h, k),
-                            matching::MatchOutcome::Matched { .. }
-                        ));
-                    }
-                }
                 let n = game.len() as u32;
+                let example = match n {
+                    2 => "1b 2a",
+                    _ => "1b 2a 3c",
+                };
+                // Every headline needs a letter before the item is marked.
+                let given = loop {
+                    let Some(line) = answers.ask(&format!("Pairs, e.g. {example}: "))? else {
+                        break Vec::new();
+                    };
+                    match game.parse_all(&line) {
+                        Ok(p) => break p,
+                        Err(e) => println!("{e}"),
+                    }
+                };
+                let right = game.check(&given).iter().filter(|r| **r).count() as u32;
                 println!("{right} of {n} pairs right");
-                (right as f64 / n as f64, format!("{right}/{n}"))
+                if right < n {
+                    println!("The pairs were: {}", game.answers());
+                }
+                (f64::from(right) / f64::from(n), format!("{right}/{n}"))
             }
         };
         let card = match item {
@@ -649,7 +717,11 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
         None,
         (permille, 1000),
         started,
-        serde_json::json!({"items": scores.iter().map(|s| serde_json::json!({"kind": s.0, "card": s.1, "score": s.2})).collect::<Vec<_>>()}),
+        serde_json::json!({
+            "items": scores.iter().map(|s| serde_json::json!({"kind": s.0, "card": s.1, "score": s.2})).collect::<Vec<_>>(),
+            // Items after the input ended were scored 0, not skipped.
+            "finished": !answers.ended,
+        }),
     ))?;
     // The plans are scored in the session now; their drafts can go.
     for d in drafts {

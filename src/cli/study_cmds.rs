@@ -1,9 +1,9 @@
 //! `planmark due`, `history`, `attempt`, `stats`, `drafts` and `where`.
 
 use super::render::{self, BOLD, new_table, paint};
-use super::{Context, Format, exit};
+use super::{Context, exit};
 use anyhow::{Context as _, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use comfy_table::Cell;
 use planmark::Grader;
 use planmark::grade::GradeResult;
@@ -21,9 +21,17 @@ pub struct StatsArgs {
     /// Only cards from this deck.
     #[arg(long, value_name = "DECK")]
     pub deck: Option<String>,
-    /// `table` or `json`.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// `table`, `json` (everything, for programs) or `csv` (a row per card).
+    #[arg(long, short, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+/// The formats `stats` writes (no JSON lines: its report is one object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -198,10 +206,20 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
     let attempts = store.attempts(None)?;
     let states = store.card_states()?;
     let sessions = store.sessions(None)?;
-    let report = analytics::stats(&cards, &attempts, &states, &sessions, &scheduler, now);
-    if args.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-        return Ok(exit::OK);
+    let reviews = store.last_reviews()?;
+    let report = analytics::stats(
+        &cards, &attempts, &states, &reviews, &sessions, &scheduler, now,
+    );
+    match args.format {
+        StatsFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            return Ok(exit::OK);
+        }
+        StatsFormat::Csv => {
+            stats_csv(&report)?;
+            return Ok(exit::OK);
+        }
+        StatsFormat::Table => {}
     }
     let mut t = new_table(ctx.color_stdout);
     t.set_header(vec![
@@ -275,7 +293,53 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
         ]);
     }
     println!("{t}");
+    println!(
+        "Learn, Test, Matching and Sort: the mean over the deck's cards of your latest result\n\
+         per card in that mode (factors recalled, items marked, pairs and points right first\n\
+         time); cards not yet done in a mode count 0, and a session stopped early can lower a\n\
+         card's result but never raise it. Spaced: each card's last mark or flashcard rating\n\
+         times the chance you recall it now. Mastery: the mean of the columns you have used."
+    );
     Ok(exit::OK)
+}
+
+/// One row per card, for a spreadsheet.
+fn stats_csv(report: &analytics::Stats) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record([
+        "card",
+        "attempts",
+        "best_mark",
+        "best_level",
+        "last_mark",
+        "last_level",
+        "max_mark",
+        "next_due",
+        "recall",
+        "mastery",
+    ])?;
+    let opt = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+    for c in &report.cards {
+        w.write_record([
+            c.card.clone(),
+            c.attempts.to_string(),
+            opt(c.best_mark),
+            opt(c.best_level),
+            opt(c.last_mark),
+            opt(c.last_level),
+            opt(c.max_mark),
+            c.next_due
+                .and_then(|d| chrono::DateTime::from_timestamp(d, 0))
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default(),
+            c.retrievability
+                .map(|r| format!("{r:.4}"))
+                .unwrap_or_default(),
+            format!("{:.4}", c.mastery),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 pub fn drafts(ctx: &Context, args: DraftsArgs) -> Result<u8> {

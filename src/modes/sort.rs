@@ -23,7 +23,8 @@ pub enum SortOutcome {
 pub struct SortGame {
     items: Vec<SortItem>,
     queue: VecDeque<usize>,
-    missed: Vec<bool>,
+    /// The first answer to each item: right or not; `None` until answered.
+    first: Vec<Option<bool>>,
     answers: u32,
 }
 
@@ -36,7 +37,7 @@ impl SortGame {
         SortGame {
             items,
             queue: (0..n).collect(),
-            missed: vec![false; n],
+            first: vec![None; n],
             answers: 0,
         }
     }
@@ -49,10 +50,11 @@ impl SortGame {
         let i = self.queue.pop_front()?;
         self.answers += 1;
         let item = &self.items[i];
-        if item.side == side {
+        let right = item.side == side;
+        self.first[i].get_or_insert(right);
+        if right {
             Some(SortOutcome::Correct)
         } else {
-            self.missed[i] = true;
             self.queue.push_back(i);
             Some(SortOutcome::Wrong {
                 side: item.side,
@@ -69,18 +71,28 @@ impl SortGame {
         self.queue.len()
     }
 
-    /// (sorted right first time, points).
+    /// (sorted right first time, points); a point never answered is not right.
     pub fn score(&self) -> (u32, u32) {
-        let right = self.missed.iter().filter(|m| !**m).count() as u32;
-        (right, self.items.len() as u32)
+        let o = self.outcome();
+        (o.correct, o.total)
+    }
+
+    /// The score as recorded, per card too.
+    pub fn outcome(&self) -> super::Outcome {
+        super::Outcome::from_items(
+            self.items
+                .iter()
+                .zip(&self.first)
+                .map(|(i, f)| (i.card.as_str(), f.is_some(), *f == Some(true))),
+        )
     }
 
     /// Headlines sorted wrongly at least once.
     pub fn missed(&self) -> Vec<&str> {
         self.items
             .iter()
-            .zip(&self.missed)
-            .filter(|(_, m)| **m)
+            .zip(&self.first)
+            .filter(|(_, f)| **f == Some(false))
             .map(|(i, _)| i.headline.as_str())
             .collect()
     }
@@ -127,6 +139,17 @@ mod tests {
         assert_eq!(g.score(), (1, 2));
         assert_eq!(g.missed(), [first.headline.as_str()]);
         assert_eq!(g.answers(), 3);
+    }
+
+    #[test]
+    fn stopping_early_counts_the_points_not_answered_as_not_right() {
+        let items: Vec<_> = (0..8).map(|i| item(&i.to_string(), Side::For)).collect();
+        let mut g = SortGame::new(items, 1);
+        assert_eq!(g.answer(Side::For), Some(SortOutcome::Correct));
+        let o = g.outcome();
+        assert_eq!((o.correct, o.total, o.answered), (1, 8, 1));
+        assert!(!o.finished);
+        assert_eq!(g.score(), (1, 8));
     }
 
     #[test]

@@ -1,13 +1,19 @@
 //! Study analytics: per-card progress, the factors a student misses most, and
 //! mastery per deck. Pure functions of the stored history and the time.
 //!
-//! Mastery of a card is its last mark as a share of the maximum, times the
-//! FSRS probability of still recalling it now; for a card only reviewed as a
-//! flashcard, that probability alone; 0 for a card never studied.
-//! A deck's mastery is the mean over its cards.
+//! Mastery of a card is how well its latest spaced-repetition review went,
+//! times the FSRS probability of still recalling it now. How well it went:
+//! the mark as a share of the maximum for a practised plan, or the flashcard
+//! rating (Hard 0.5, Good 0.8, Easy 1); a review rated Again counts 0, since
+//! the student said they did not know it. A card never studied counts 0.
+//!
+//! Every mode column of a deck ([`ModeMastery`]) is the same kind of number:
+//! the mean over the deck's cards of the card's latest result in that mode,
+//! cards not yet done in it counting 0. A session stopped before the end can
+//! lower a card's result but never raise it.
 
-use super::schedule::{CardState, Scheduler};
-use super::store::Attempt;
+use super::schedule::{CardState, Rating, Scheduler};
+use super::store::{Attempt, LastReview, Session};
 use crate::grade::GradeResult;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -53,14 +59,16 @@ pub struct DeckMastery {
     pub modes: ModeMastery,
 }
 
-/// The "Study Analytics" columns of flashcard sites, for one deck.
+/// The "Study Analytics" columns of flashcard sites, for one deck. Each is
+/// the mean over the deck's cards of the card's latest result in that mode
+/// (0–1; cards not yet done in the mode count 0), `None` when the mode was
+/// never used on the deck:
 ///
-/// - **learn**: mean over the deck's cards of the share of factors recalled in
-///   the card's latest Learn session (cards never learnt count 0);
-/// - **test**: the score of the latest practice test;
-/// - **matching**: the best Match accuracy (pairs right first time);
-/// - **sort**: the latest Card Sorting score (points sorted right first time);
-/// - **spaced**: the spaced-repetition mastery.
+/// - **learn**: the share of the card's factors recalled;
+/// - **test**: the card's items in the latest practice test that had any;
+/// - **matching**: pairs matched right first time;
+/// - **sort**: points sorted right first time;
+/// - **spaced**: the card's spaced-repetition mastery (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ModeMastery {
     pub learn: Option<f64>,
@@ -85,38 +93,91 @@ impl ModeMastery {
     }
 }
 
+/// A session's result for one card, 0–1, if the session covered it.
+fn card_result(s: &Session, card: &str, deck: &str) -> Option<f64> {
+    let details = s.details();
+    if s.mode == "test" {
+        let scores: Vec<f64> = details
+            .get("items")?
+            .as_array()?
+            .iter()
+            .filter(|i| i.get("card").and_then(|c| c.as_str()) == Some(card))
+            .filter_map(|i| i.get("score")?.as_f64())
+            .collect();
+        return (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+    }
+    if let Some(cards) = details.get("cards").and_then(|c| c.as_object()) {
+        let [right, total] = cards.get(card)?.as_array()?.as_slice() else {
+            return None;
+        };
+        let (right, total) = (right.as_f64()?, total.as_f64()?);
+        return (total > 0.0).then(|| right / total);
+    }
+    match &s.card {
+        Some(c) => (c == card).then(|| s.score()),
+        // Older sessions of a whole deck kept no per-card results: their
+        // score stands for each of the deck's cards.
+        None => (s.deck == deck).then(|| s.score()),
+    }
+}
+
+/// The card's latest result in `mode`: each session replaces the one before,
+/// except that a session stopped early may only lower it.
+fn latest_result(sessions: &[Session], mode: &str, card: &str, deck: &str) -> Option<f64> {
+    sessions
+        .iter()
+        .filter(|s| s.mode == mode)
+        .fold(None, |prev, s| match card_result(s, card, deck) {
+            None => prev,
+            Some(x) if s.finished() => Some(x),
+            Some(x) => Some(prev.map_or(x, |p: f64| p.min(x))),
+        })
+}
+
 fn mode_mastery(
     deck: &str,
     cards: &[&String],
-    sessions: &[super::store::Session],
+    sessions: &[Session],
     spaced: Option<f64>,
 ) -> ModeMastery {
-    let of = |mode: &'static str| {
-        sessions
+    let column = |mode: &str| {
+        let results: Vec<Option<f64>> = cards
             .iter()
-            .filter(move |s| s.mode == mode && s.deck == deck)
-    };
-    let learn = {
-        let mut any = false;
-        let total: f64 = cards
-            .iter()
-            .map(|c| {
-                of("learn")
-                    .rfind(|s| s.card.as_deref() == Some(c.as_str()))
-                    .map_or(0.0, |s| {
-                        any = true;
-                        s.score()
-                    })
-            })
-            .sum();
-        any.then(|| total / cards.len().max(1) as f64)
+            .map(|c| latest_result(sessions, mode, c, deck))
+            .collect();
+        results.iter().any(Option::is_some).then(|| {
+            results.iter().map(|r| r.unwrap_or(0.0)).sum::<f64>() / cards.len().max(1) as f64
+        })
     };
     ModeMastery {
-        learn,
-        test: of("test").next_back().map(|s| s.score()),
-        matching: of("match").map(|s| s.score()).reduce(f64::max),
-        sort: of("sort").next_back().map(|s| s.score()),
+        learn: column("learn"),
+        test: column("test"),
+        matching: column("match"),
+        sort: column("sort"),
         spaced,
+    }
+}
+
+/// How well a review went, 0–1 (see the module docs).
+fn review_quality(review: Option<&LastReview>, last_attempt: Option<&Attempt>) -> f64 {
+    let mark_share = |a: &Attempt| {
+        if a.max_mark == 0 {
+            0.0
+        } else {
+            a.mark as f64 / a.max_mark as f64
+        }
+    };
+    let Some(r) = review else {
+        // Attempts from before reviews were logged.
+        return last_attempt.map_or(0.0, mark_share);
+    };
+    match Rating::parse(&r.rating) {
+        Some(Rating::Again) => 0.0,
+        _ if r.mode == "practice" && last_attempt.is_some() => last_attempt.map_or(0.0, mark_share),
+        Some(Rating::Hard) => 0.5,
+        Some(Rating::Good) => 0.8,
+        Some(Rating::Easy) => 1.0,
+        None => 0.0,
     }
 }
 
@@ -132,7 +193,8 @@ pub fn stats(
     cards: &[String],
     attempts: &[Attempt],
     states: &[(String, CardState)],
-    sessions: &[super::store::Session],
+    reviews: &[LastReview],
+    sessions: &[Session],
     scheduler: &Scheduler,
     now: i64,
 ) -> Stats {
@@ -151,12 +213,8 @@ pub fn stats(
         let best = list.iter().max_by_key(|a| (a.mark, a.level));
         let last = list.last();
         let retrievability = state.map(|s| scheduler.retrievability(s, now));
-        let mastery = match (last, retrievability) {
-            (Some(a), Some(r)) if a.max_mark > 0 => a.mark as f64 / a.max_mark as f64 * r,
-            // Reviewed only as a flashcard: the chance of recalling it.
-            (None, Some(r)) => r,
-            _ => 0.0,
-        };
+        let review = reviews.iter().find(|r| r.card == *card);
+        let mastery = retrievability.map_or(0.0, |r| review_quality(review, last.copied()) * r);
         card_stats.push(CardStats {
             card: card.clone(),
             attempts: list.len() as u32,

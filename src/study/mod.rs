@@ -5,5 +5,8 @@ pub mod analytics;
 pub mod schedule;
 pub mod store;
 
-pub use schedule::{CardState, PickReason, Rating, Scheduler, describe_due, pick_next, rating_for};
-pub use store::{Attempt, Draft, NewAttempt, Session, Store, StoreError};
+pub use schedule::{
+    CardState, Idle, PickReason, Rating, Scheduler, describe_due, idle_reason, pick_next,
+    rating_for,
+};
+pub use store::{Attempt, Draft, LastReview, NewAttempt, Session, Store, StoreError};

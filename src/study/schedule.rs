@@ -257,6 +257,40 @@ pub fn pick_next<'a>(
         .map(|c| (c.as_str(), PickReason::New))
 }
 
+/// Why [`pick_next`] found nothing, so the student can be told what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    /// Today's new cards are used up while `unseen` cards were never studied.
+    NewLimitReached { limit: u32, unseen: usize },
+    /// Every card has been studied; the next one falls due at this time.
+    NextDue(i64),
+    /// There are no cards at all.
+    NoCards,
+}
+
+/// What to say when [`pick_next`] returns `None` for the same arguments.
+pub fn idle_reason(
+    cards: &[String],
+    states: &[(String, CardState)],
+    new_limit: u32,
+    new_today: u32,
+) -> Idle {
+    let studied = |c: &String| states.iter().any(|(s, _)| s == c);
+    let unseen = cards.iter().filter(|c| !studied(c)).count();
+    if unseen > 0 && new_today >= new_limit {
+        return Idle::NewLimitReached {
+            limit: new_limit,
+            unseen,
+        };
+    }
+    states
+        .iter()
+        .filter(|(c, _)| cards.contains(c))
+        .map(|(_, s)| s.due)
+        .min()
+        .map_or(Idle::NoCards, Idle::NextDue)
+}
+
 #[cfg(test)]
 mod pick_tests {
     use super::*;
@@ -285,5 +319,21 @@ mod pick_tests {
             Some(("d/c", PickReason::New))
         );
         assert_eq!(pick_next(&cards, &states, 50, 1, 1), None);
+        assert_eq!(
+            idle_reason(&cards, &states, 1, 1),
+            Idle::NewLimitReached {
+                limit: 1,
+                unseen: 1
+            }
+        );
+    }
+
+    #[test]
+    fn idle_says_when_the_next_card_is_due() {
+        let cards: Vec<String> = ["d/a", "d/b"].map(String::from).to_vec();
+        let states = vec![("d/a".to_string(), st(500)), ("d/b".to_string(), st(100))];
+        assert_eq!(pick_next(&cards, &states, 50, 5, 0), None);
+        assert_eq!(idle_reason(&cards, &states, 5, 0), Idle::NextDue(100));
+        assert_eq!(idle_reason(&[], &[], 5, 0), Idle::NoCards);
     }
 }

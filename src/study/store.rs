@@ -81,6 +81,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub enum StoreError {
     #[error("{} is not a planmark database (it is not SQLite); move it aside or choose another with --db PATH", path.display())]
     NotADatabase { path: PathBuf },
+    #[error("{} is not a planmark database: it is another program's SQLite file (it has tables but no planmark schema version). It was not changed; choose another file with --db PATH", path.display())]
+    Foreign { path: PathBuf },
     #[error("{} was written by a newer planmark (schema version {found}, this one knows up to {supported}); upgrade planmark to open it. The file was not changed.", path.display())]
     NewerSchema {
         path: PathBuf,
@@ -164,6 +166,31 @@ impl Session {
     }
 }
 
+/// A card's latest spaced-repetition review (`practice` or `flashcards`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LastReview {
+    pub card: String,
+    pub mode: String,
+    pub rating: String,
+    pub reviewed_at: i64,
+}
+
+impl Session {
+    /// The session's `details_json`, or an empty object if it is unreadable.
+    pub fn details(&self) -> serde_json::Value {
+        serde_json::from_str(&self.details_json).unwrap_or_else(|_| serde_json::json!({}))
+    }
+
+    /// False for a session the student stopped before the end (recorded as
+    /// `"finished": false` in its details; sessions without it finished).
+    pub fn finished(&self) -> bool {
+        self.details()
+            .get("finished")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true)
+    }
+}
+
 /// What to record when a plan has been graded.
 #[derive(Debug, Clone)]
 pub struct NewAttempt<'a> {
@@ -214,6 +241,18 @@ impl Store {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(err)?;
+        // Version 0 with tables in it: another program's database. Check
+        // before WAL or a migration could change a byte of it.
+        if version == 0 {
+            let tables: i64 = conn
+                .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(err)?;
+            if tables > 0 {
+                return Err(StoreError::Foreign {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
         if version > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
                 path: path.to_path_buf(),
@@ -453,6 +492,30 @@ impl Store {
                     started_at: r.get(7)?,
                     finished_at: r.get(8)?,
                     details_json: r.get(9)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The latest review of each card that has one.
+    pub fn last_reviews(&self) -> Result<Vec<LastReview>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT card, mode, rating, reviewed_at FROM reviews r
+                 WHERE id = (SELECT id FROM reviews WHERE card = r.card
+                             ORDER BY reviewed_at DESC, id DESC LIMIT 1)
+                 ORDER BY card",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(LastReview {
+                    card: r.get(0)?,
+                    mode: r.get(1)?,
+                    rating: r.get(2)?,
+                    reviewed_at: r.get(3)?,
                 })
             })
             .map_err(|e| self.err(e))?;
