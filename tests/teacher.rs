@@ -312,3 +312,373 @@ fn rubric_test_reads_the_examiners_layout_and_picks_the_rubric_from_the_file() {
         .code(2)
         .stderr(predicate::str::contains("add `rubric = \"ID\"`"));
 }
+
+/// A small rubric of six factors (three each side) whose top band asks for
+/// five factors and a judgement, and plans a teacher marked more generously.
+const SIX: &str = r#"# A hand-made rubric for the tests
+id = "six"
+max-mark = 10
+
+[[factor]]
+id = "grain"
+label = "Grain requisitioning"
+side = "for"
+phrases = ["grain requisitioning"]
+evidence = ["1918"]
+
+[[factor]]
+id = "cheka"
+label = "Cheka terror"
+side = "for"
+phrases = ["Cheka"]
+evidence = ["Dzerzhinsky"]
+
+[[factor]]
+id = "army"
+label = "Red Army discipline"
+side = "for"
+phrases = ["Red Army discipline"]
+
+[[factor]]
+id = "whites"
+label = "White divisions"
+side = "against"
+phrases = ["Whites divided"]
+
+[[factor]]
+id = "intervention"
+label = "Half-hearted intervention"
+side = "against"
+phrases = ["foreign intervention"]
+
+[[factor]]
+id = "peasants"
+label = "Peasant support"
+side = "against"
+phrases = ["peasants feared the landlords"]
+
+# Levels: the top needs five factors.
+[[band]]
+level = 2
+marks = [6, 10]
+min-factors = 5
+min-per-side = 1
+judgement = true
+
+[[band]]
+level = 1
+marks = [1, 5]
+min-factors = 1
+
+[[band]]
+level = 0
+marks = [0, 0]
+"#;
+
+/// Plans in the examiner's layout: the teacher puts three factors on both
+/// sides with a judgement at level 2.
+fn six_plans() -> String {
+    let plan = |id: &str, covered: &[&str], judgement: bool, level: u32, mark: u32, text: &str| {
+        let covered: Vec<String> = covered.iter().map(|c| format!("\"{c}\"")).collect();
+        format!(
+            "[[plan]]\nid = \"{id}\"\ncovered = [{}]\njudgement = {judgement}\nlevel = {level}\nmark = {mark}\ntext = \"\"\"\n{text}\n\"\"\"\n\n",
+            covered.join(", ")
+        )
+    };
+    let mut s = String::from("rubric = \"six\"\n\n");
+    s += &plan(
+        "p1",
+        &["grain", "cheka", "whites"],
+        true,
+        2,
+        7,
+        "Overall the Reds won through their own strength.\n- grain requisitioning fed the towns\n- the Cheka crushed dissent\n- Whites divided between generals",
+    );
+    s += &plan(
+        "p2",
+        &["army", "intervention", "cheka"],
+        true,
+        2,
+        7,
+        "The most important reason was Red Army discipline.\n- foreign intervention was weak\n- the Cheka shot deserters",
+    );
+    s += &plan(
+        "p3",
+        &["grain"],
+        false,
+        1,
+        2,
+        "- grain requisitioning in 1918",
+    );
+    s += &plan(
+        "p4",
+        &["grain", "cheka"],
+        false,
+        1,
+        4,
+        "- grain requisitioning\n- the Cheka and Dzerzhinsky",
+    );
+    s += &plan(
+        "p5",
+        &["whites", "peasants", "army"],
+        true,
+        2,
+        8,
+        "Mainly the Whites lost it.\n- Whites divided\n- peasants feared the landlords coming back\n- Red Army discipline under Trotsky",
+    );
+    s += &plan(
+        "p6",
+        &["intervention"],
+        true,
+        1,
+        2,
+        "- foreign intervention: this explains it best",
+    );
+    s += &plan("p7", &[], false, 0, 0, "I have not revised this topic.");
+    s += &plan(
+        "p8",
+        &["cheka", "whites", "grain"],
+        true,
+        2,
+        7,
+        "Overall the terror mattered most.\n- Cheka\n- Whites divided\n- grain requisitioning",
+    );
+    s += &plan(
+        "p9",
+        &["peasants", "army"],
+        true,
+        1,
+        4,
+        "Overall the peasants decided it.\n- peasants feared the landlords\n- Red Army discipline",
+    );
+    s += &plan(
+        "p10",
+        &["grain", "army", "whites"],
+        false,
+        1,
+        5,
+        "- grain requisitioning\n- Red Army discipline\n- Whites divided",
+    );
+    s
+}
+
+fn six_setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let rubric = dir.path().join("six.toml");
+    let plans = dir.path().join("plans.toml");
+    std::fs::write(&rubric, SIX).unwrap();
+    std::fs::write(&plans, six_plans()).unwrap();
+    (dir, rubric, plans)
+}
+
+#[test]
+fn rubric_test_lists_each_disagreement_with_marks_levels_and_judgement() {
+    let (_dir, rubric, plans) = six_setup();
+    let out = planmark()
+        .args(["rubric", "test"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // p1 has three factors of six and a judgement: the bands give level 1,
+    // 1 + 4 × 50% coverage.
+    assert!(
+        text.contains("p1: grader 3 (level 1), teacher 7 (level 2)\n"),
+        "{text}"
+    );
+    // p6's judgement has no wording the grader knows.
+    assert!(text.contains(
+        "p6: grader 2 (level 1), teacher 2 (level 1); judgement not found by the grader, found by the teacher"
+    ), "{text}");
+    // p7 agrees on everything, so it is not listed.
+    assert!(!text.contains("p7:"));
+    assert!(text.contains("Marks (tuned: the rubric as it stands)"));
+    assert!(text.contains("Marks (cross-validated: bands fitted on 4 of 5 folds"));
+    assert!(text.contains(
+        "Judgement: agrees with the teacher on 9 of 10 plans (90%): 1 missed, 0 found where the teacher saw none"
+    ));
+    assert!(text.contains("(grader 2.30 lower on average)"), "{text}");
+
+    let out = planmark()
+        .args(["rubric", "test", "--json"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["rubrics"][0];
+    assert_eq!(r["judgement"]["samples"], 10);
+    assert_eq!(r["judgement"]["accuracy"], 0.9);
+    assert_eq!(r["judgement"]["missed"], 1);
+    assert_eq!(r["marks"]["mean_error"], -2.3);
+    assert!(r["marks"]["qwk"].is_number(), "the old keys stay");
+    assert_eq!(r["cross_validated"]["folds"], 5);
+    assert!(r["cross_validated"]["marks"]["qwk"].is_number());
+    let d = r["disagreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["sample"] == "p1")
+        .unwrap();
+    assert_eq!(d["teacher_level"], 2);
+    assert_eq!(d["grader_level"], 1);
+    assert_eq!(d["grader_mark"], 3);
+    assert_eq!(d["teacher_judgement"], true);
+    assert_eq!(d["grader_judgement"], true);
+    assert!(v["pooled"]["mean_abs_error"].is_number());
+}
+
+#[test]
+fn fit_bands_proposes_thresholds_that_agree_better_and_applies_them_on_request() {
+    let (dir, rubric, plans) = six_setup();
+    let run = |extra: &[&str]| {
+        planmark()
+            .args(["rubric", "test"])
+            .arg(&rubric)
+            .arg("--samples")
+            .arg(&plans)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--fit-bands", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fit = &v["rubrics"][0]["band_fit"];
+    let before = fit["before"]["mean_abs_error"].as_f64().unwrap();
+    let tuned = fit["tuned"]["mean_abs_error"].as_f64().unwrap();
+    assert!(tuned < before, "fitting lowers the error: {fit}");
+    assert!(fit["cross_validated"]["qwk"].is_number());
+    // The examiner's caps survive: level 2 still needs a judgement and both sides.
+    let top = &fit["bands"][0];
+    assert_eq!(top["judgement"], true);
+    assert!(top["min-per-side"].as_u64().unwrap() >= 1);
+    assert!(top["min-factors"].as_u64().unwrap_or(0) <= 3, "{top}");
+    assert!(
+        fit["toml"]
+            .as_str()
+            .unwrap()
+            .starts_with("[[band]]\nlevel = 2\n")
+    );
+    // Printed, the rubric file is untouched.
+    let out = run(&["--fit-bands"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("fitted, cross-validated"), "{text}");
+    assert!(text.contains("Fitted bands (paste over"));
+    assert_eq!(std::fs::read_to_string(&rubric).unwrap(), SIX);
+    // Applied: the change is shown, comments stay, and the rubric checks.
+    let out = run(&["--apply-bands"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("-min-factors = 5"), "{text}");
+    let written = std::fs::read_to_string(&rubric).unwrap();
+    assert_ne!(written, SIX);
+    assert!(written.contains("# Levels: the top needs five factors."));
+    assert!(written.contains("# A hand-made rubric for the tests"));
+    planmark()
+        .args(["rubric", "check"])
+        .arg(&rubric)
+        .assert()
+        .success();
+    let after = run(&["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(
+        v["rubrics"][0]["marks"]["mean_abs_error"].as_f64().unwrap(),
+        tuned,
+        "the written bands score what the fit said"
+    );
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(leftovers, 2, "no temporary file left");
+}
+
+#[test]
+fn built_in_rubrics_are_never_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("w.toml");
+    std::fs::write(
+        &plans,
+        "rubric = \"women\"\n[[plan]]\nid = \"w1\"\ncovered = [\"double-burden\"]\nmark = 3\ntext = \"Women still did the housework after a full shift.\"\n",
+    )
+    .unwrap();
+    planmark()
+        .args(["rubric", "test", "--apply-bands", "--samples"])
+        .arg(&plans)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rubric `women` is built in and is never edited",
+        ));
+}
+
+#[test]
+fn pooled_band_fit_needs_the_same_levels_and_gives_one_scheme() {
+    let (dir, rubric, plans) = six_setup();
+    // A second rubric with the same bands, under another id.
+    let twin = dir.path().join("twin.toml");
+    std::fs::write(&twin, SIX.replace("id = \"six\"", "id = \"twin\"")).unwrap();
+    let twin_plans = dir.path().join("twin-plans.toml");
+    std::fs::write(
+        &twin_plans,
+        six_plans().replace("rubric = \"six\"", "rubric = \"twin\""),
+    )
+    .unwrap();
+    let lib = dir.path().to_str().unwrap().to_string();
+    let out = planmark()
+        .args([
+            "--library",
+            &lib,
+            "rubric",
+            "test",
+            "--fit-bands",
+            "--pool",
+            "--samples",
+        ])
+        .arg(&plans)
+        .arg(&twin_plans)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Band fit for 2 rubrics pooled"), "{text}");
+    assert!(text.contains("(20 plans; 5-fold cross-validation)"));
+    assert_eq!(text.matches("Fitted bands (paste over").count(), 1);
+    // Different levels cannot share one scheme.
+    std::fs::write(
+        &twin,
+        SIX.replace("id = \"six\"", "id = \"twin\"")
+            .replace("marks = [6, 10]", "marks = [6, 9]"),
+    )
+    .unwrap();
+    planmark()
+        .args([
+            "--library",
+            &lib,
+            "rubric",
+            "test",
+            "--fit-bands",
+            "--pool",
+            "--samples",
+        ])
+        .arg(&plans)
+        .arg(&twin_plans)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("need the same levels and marks"));
+    let _ = rubric;
+}

@@ -3,6 +3,7 @@
 //! mark (exact and adjacent agreement, quadratic weighted kappa). Pure.
 
 use crate::grade::Grader;
+use crate::grade::bands::Tally;
 use crate::model::{FileDiagnostics, load};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -175,6 +176,43 @@ pub struct Disagreement {
     pub missed: Vec<String>,
     pub teacher_mark: u32,
     pub grader_mark: u32,
+    /// The teacher's level, when the samples give it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teacher_level: Option<u32>,
+    pub grader_level: u32,
+    /// Whether the teacher found a judgement, when the samples say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teacher_judgement: Option<bool>,
+    /// Whether the grader found one.
+    pub grader_judgement: bool,
+}
+
+/// One sample as graded: what the band rules saw, and both verdicts. Band
+/// fitting and cross-validation work from these without grading again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graded {
+    pub id: String,
+    pub tally: Tally,
+    /// Words in the plan: an empty plan scores 0 whatever the bands say.
+    pub words: usize,
+    pub teacher_mark: u32,
+    pub teacher_level: Option<u32>,
+    pub teacher_judgement: Option<bool>,
+    pub grader_mark: u32,
+    pub grader_level: u32,
+}
+
+/// How often the grader finds a judgement where the teacher does (only
+/// samples that say whether they have one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct JudgementAgreement {
+    pub samples: usize,
+    pub agree: usize,
+    pub accuracy: f64,
+    /// The teacher found a judgement, the grader did not.
+    pub missed: usize,
+    /// The grader found a judgement the teacher did not.
+    pub extra: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -186,11 +224,45 @@ pub struct Report {
     pub exact: f64,
     pub adjacent: f64,
     pub mean_abs_error: f64,
+    /// Grader mark minus teacher mark, on average: above 0 the grader overshoots.
+    pub mean_error: f64,
     pub qwk: f64,
+    /// Judgement agreement, when the samples say whether each has one.
+    pub judgement: Option<JudgementAgreement>,
     pub disagreements: Vec<Disagreement>,
     /// (teacher mark, grader mark) per sample.
     pub pairs: Vec<(u32, u32)>,
     pub max_mark: u32,
+    #[serde(skip)]
+    pub graded: Vec<Graded>,
+}
+
+/// Agreement between two lists of marks: exact, within one, mean absolute
+/// and signed error (second minus first), quadratic weighted kappa.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MarkAgreement {
+    pub exact: f64,
+    pub adjacent: f64,
+    pub mean_abs_error: f64,
+    pub mean_error: f64,
+    pub qwk: f64,
+}
+
+impl MarkAgreement {
+    pub fn of(pairs: &[(u32, u32)], max: u32) -> MarkAgreement {
+        let n = pairs.len().max(1) as f64;
+        MarkAgreement {
+            exact: pairs.iter().filter(|(a, b)| a == b).count() as f64 / n,
+            adjacent: pairs.iter().filter(|(a, b)| a.abs_diff(*b) <= 1).count() as f64 / n,
+            mean_abs_error: pairs
+                .iter()
+                .map(|(a, b)| a.abs_diff(*b) as f64)
+                .sum::<f64>()
+                / n,
+            mean_error: pairs.iter().map(|&(a, b)| b as f64 - a as f64).sum::<f64>() / n,
+            qwk: quadratic_weighted_kappa(pairs, max),
+        }
+    }
 }
 
 /// Several rubrics' samples taken together: micro-averaged factor counts, and
@@ -202,6 +274,9 @@ pub struct Pooled {
     pub micro: Counts,
     pub exact: f64,
     pub qwk: Option<f64>,
+    pub mean_abs_error: f64,
+    pub mean_error: f64,
+    pub judgement: Option<JudgementAgreement>,
 }
 
 pub fn pool(reports: &[Report]) -> Pooled {
@@ -215,14 +290,30 @@ pub fn pool(reports: &[Report]) -> Pooled {
         .flat_map(|r| r.pairs.iter().copied())
         .collect();
     let same_scale = reports.windows(2).all(|w| w[0].max_mark == w[1].max_mark);
-    let n = pairs.len().max(1) as f64;
+    let marks = MarkAgreement::of(&pairs, reports.first().map_or(0, |r| r.max_mark));
+    let mut judgement =
+        reports
+            .iter()
+            .filter_map(|r| r.judgement)
+            .fold(JudgementAgreement::default(), |a, j| JudgementAgreement {
+                samples: a.samples + j.samples,
+                agree: a.agree + j.agree,
+                accuracy: 0.0,
+                missed: a.missed + j.missed,
+                extra: a.extra + j.extra,
+            });
+    if judgement.samples > 0 {
+        judgement.accuracy = judgement.agree as f64 / judgement.samples as f64;
+    }
     Pooled {
         rubrics: reports.len(),
         samples: pairs.len(),
         micro,
-        exact: pairs.iter().filter(|(a, b)| a == b).count() as f64 / n,
-        qwk: (same_scale && !reports.is_empty())
-            .then(|| quadratic_weighted_kappa(&pairs, reports[0].max_mark)),
+        exact: marks.exact,
+        qwk: (same_scale && !reports.is_empty()).then_some(marks.qwk),
+        mean_abs_error: marks.mean_abs_error,
+        mean_error: marks.mean_error,
+        judgement: (judgement.samples > 0).then_some(judgement),
     }
 }
 
@@ -236,6 +327,8 @@ pub fn evaluate(grader: &Grader, samples: &[Sample]) -> Report {
         .collect();
     let mut disagreements = Vec::new();
     let mut pairs = Vec::with_capacity(samples.len());
+    let mut graded = Vec::with_capacity(samples.len());
+    let mut judgement = JudgementAgreement::default();
     for s in samples {
         let r = grader.grade(&s.id, &s.text);
         let expected: BTreeSet<&str> = s.factors.iter().map(String::as_str).collect();
@@ -259,73 +352,115 @@ pub fn evaluate(grader: &Grader, samples: &[Sample]) -> Report {
                 (false, false) => {}
             }
         }
-        if !extra.is_empty() || !missed.is_empty() || r.mark != s.mark {
+        let found = r.judgement.found;
+        if let Some(want) = s.judgement {
+            judgement.samples += 1;
+            match (want, found) {
+                (a, b) if a == b => judgement.agree += 1,
+                (true, false) => judgement.missed += 1,
+                _ => judgement.extra += 1,
+            }
+        }
+        let level_differs = s.level.is_some_and(|l| l != r.level);
+        let judgement_differs = s.judgement.is_some_and(|j| j != found);
+        if !extra.is_empty()
+            || !missed.is_empty()
+            || r.mark != s.mark
+            || level_differs
+            || judgement_differs
+        {
             disagreements.push(Disagreement {
                 sample: s.id.clone(),
                 extra,
                 missed,
                 teacher_mark: s.mark,
                 grader_mark: r.mark,
+                teacher_level: s.level,
+                grader_level: r.level,
+                teacher_judgement: s.judgement,
+                grader_judgement: found,
             });
         }
         pairs.push((s.mark, r.mark));
+        graded.push(Graded {
+            id: s.id.clone(),
+            tally: tally_of(&r),
+            words: r.words,
+            teacher_mark: s.mark,
+            teacher_level: s.level,
+            teacher_judgement: s.judgement,
+            grader_mark: r.mark,
+            grader_level: r.level,
+        });
     }
     let micro = factors.values().fold(Counts::default(), |a, c| Counts {
         tp: a.tp + c.tp,
         fp: a.fp + c.fp,
         fn_: a.fn_ + c.fn_,
     });
-    let n = pairs.len().max(1) as f64;
-    let exact = pairs.iter().filter(|(a, b)| a == b).count() as f64 / n;
-    let adjacent = pairs.iter().filter(|(a, b)| a.abs_diff(*b) <= 1).count() as f64 / n;
-    let mean_abs_error = pairs
-        .iter()
-        .map(|(a, b)| a.abs_diff(*b) as f64)
-        .sum::<f64>()
-        / n;
+    let marks = MarkAgreement::of(&pairs, rubric.max_mark());
+    if judgement.samples > 0 {
+        judgement.accuracy = judgement.agree as f64 / judgement.samples as f64;
+    }
     Report {
         rubric: rubric.id.clone(),
         samples: samples.len(),
         factors,
         micro,
-        exact,
-        adjacent,
-        mean_abs_error,
-        qwk: quadratic_weighted_kappa(&pairs, rubric.max_mark()),
+        exact: marks.exact,
+        adjacent: marks.adjacent,
+        mean_abs_error: marks.mean_abs_error,
+        mean_error: marks.mean_error,
+        qwk: marks.qwk,
+        judgement: (judgement.samples > 0).then_some(judgement),
         disagreements,
         pairs,
         max_mark: rubric.max_mark(),
+        graded,
     }
 }
 
-/// Cohen's kappa with quadratic weights for marks 0..=max.
-/// 1 is perfect agreement, 0 is chance level. Returns 1 when both raters
-/// give every sample the same single mark.
+/// What the band rules see of a graded plan.
+pub fn tally_of(r: &crate::grade::GradeResult) -> Tally {
+    Tally {
+        factors: r.covered,
+        coverage: r.coverage,
+        for_: r.balance.for_,
+        against: r.balance.against,
+        judgement: r.judgement.found,
+        evidenced: r.evidenced,
+    }
+}
+
+/// Cohen's kappa with quadratic weights, for marks 0..=max (marks above
+/// `max` count as `max`). 1 is perfect agreement, 0 is chance level.
+/// Returns 1 when both raters give every sample the same single mark.
+///
+/// Computed from sums over the marks that occur, in O(n): with weights
+/// (a − b)², the observed disagreement is Σ(aᵢ − bᵢ)² and the disagreement
+/// expected by chance is Σᵢ Σⱼ (aᵢ − bⱼ)² / n = Σa² + Σb² − 2·Σa·Σb / n. The
+/// usual (k − 1)² normalisation cancels, and marks nobody gave add nothing,
+/// so no (max + 1)² matrix is needed (a max-mark of 100,000 once needed one
+/// of 80 GB).
 pub fn quadratic_weighted_kappa(pairs: &[(u32, u32)], max: u32) -> f64 {
-    let k = max as usize + 1;
     if pairs.is_empty() {
         return 1.0;
     }
-    let mut observed = vec![vec![0f64; k]; k];
-    let mut hist_a = vec![0f64; k];
-    let mut hist_b = vec![0f64; k];
-    for &(a, b) in pairs {
-        let (a, b) = (a.min(max) as usize, b.min(max) as usize);
-        observed[a][b] += 1.0;
-        hist_a[a] += 1.0;
-        hist_b[b] += 1.0;
-    }
     let n = pairs.len() as f64;
-    let denom_w = ((k - 1).max(1) * (k - 1).max(1)) as f64;
-    let (mut num, mut den) = (0.0, 0.0);
-    for i in 0..k {
-        for j in 0..k {
-            let w = ((i as f64 - j as f64).powi(2)) / denom_w;
-            num += w * observed[i][j];
-            den += w * hist_a[i] * hist_b[j] / n;
-        }
+    let (mut observed, mut sum_a, mut sum_b, mut sq_a, mut sq_b) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for &(a, b) in pairs {
+        let (a, b) = (a.min(max) as f64, b.min(max) as f64);
+        observed += (a - b) * (a - b);
+        sum_a += a;
+        sum_b += b;
+        sq_a += a * a;
+        sq_b += b * b;
     }
-    if den == 0.0 { 1.0 } else { 1.0 - num / den }
+    let expected = sq_a + sq_b - 2.0 * sum_a * sum_b / n;
+    if expected <= 1e-9 * (sq_a + sq_b).max(1.0) {
+        return if observed == 0.0 { 1.0 } else { 0.0 };
+    }
+    1.0 - observed / expected
 }
 
 #[cfg(test)]
@@ -341,6 +476,67 @@ mod tests {
         // κ = 1 − 0.25 / 1.25 = 0.8.
         let k = quadratic_weighted_kappa(&[(0, 0), (1, 1), (2, 1), (2, 2)], 2);
         assert!((k - 0.8).abs() < 1e-12, "{k}");
+    }
+
+    /// The textbook definition, with the full (max + 1)² matrix.
+    fn qwk_by_matrix(pairs: &[(u32, u32)], max: u32) -> f64 {
+        let k = max as usize + 1;
+        let mut observed = vec![vec![0f64; k]; k];
+        let (mut ha, mut hb) = (vec![0f64; k], vec![0f64; k]);
+        for &(a, b) in pairs {
+            observed[a as usize][b as usize] += 1.0;
+            ha[a as usize] += 1.0;
+            hb[b as usize] += 1.0;
+        }
+        let n = pairs.len() as f64;
+        let (mut num, mut den) = (0.0, 0.0);
+        for i in 0..k {
+            for j in 0..k {
+                let w = (i as f64 - j as f64).powi(2);
+                num += w * observed[i][j];
+                den += w * ha[i] * hb[j] / n;
+            }
+        }
+        1.0 - num / den
+    }
+
+    #[test]
+    fn qwk_over_occurring_marks_equals_the_matrix_definition() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..200 {
+            let max = rng.u32(1..40);
+            let n = rng.usize(2..30);
+            let pairs: Vec<(u32, u32)> = (0..n)
+                .map(|_| (rng.u32(0..=max), rng.u32(0..=max)))
+                .collect();
+            if pairs.iter().all(|p| p.0 == pairs[0].0) && pairs.iter().all(|p| p.1 == pairs[0].1) {
+                continue;
+            }
+            let (fast, slow) = (
+                quadratic_weighted_kappa(&pairs, max),
+                qwk_by_matrix(&pairs, max),
+            );
+            assert!((fast - slow).abs() < 1e-9, "{pairs:?}: {fast} vs {slow}");
+        }
+    }
+
+    /// Issue 9 item 5: max-mark 100,000 used to build a 10¹⁰-cell matrix
+    /// (and max-mark 20,000 used 3.1 GB).
+    #[test]
+    fn qwk_with_a_huge_max_mark_needs_no_matrix() {
+        let pairs = [
+            (0, 0),
+            (100_000, 99_000),
+            (50_000, 50_000),
+            (25_000, 30_000),
+        ];
+        let k = quadratic_weighted_kappa(&pairs, 100_000);
+        // Observed Σ(a−b)² = 1e6 + 25e6 = 26e6. Σa = 175e3, Σb = 179e3,
+        // Σa² = 1e10 + 2.5e9 + 6.25e8 = 13.125e9, Σb² = 9.801e9 + 2.5e9 + 9e8
+        // = 13.201e9; expected = 26.326e9 − 2·175e3·179e3/4 = 10.6635e9.
+        let want = 1.0 - 26e6 / 10.6635e9;
+        assert!((k - want).abs() < 1e-12, "{k} vs {want}");
+        assert!(quadratic_weighted_kappa(&[(u32::MAX, 0), (0, u32::MAX)], u32::MAX) < 0.0);
     }
 
     #[test]

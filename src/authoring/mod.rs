@@ -5,4 +5,6 @@
 
 pub mod calibrate;
 pub mod check;
+pub mod edit;
+pub mod fit_bands;
 pub mod starter;

@@ -4,7 +4,9 @@ use super::render::{self, BOLD, paint};
 use super::{Context, exit};
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
+use planmark::authoring::calibrate::{MarkAgreement, Report};
 use planmark::authoring::check::{CheckContext, check_rubric};
+use planmark::authoring::fit_bands::{BandFit, Limits, Observation, bands_toml, fit_and_validate};
 use planmark::library::Library;
 use planmark::model::{FileDiagnostics, Severity};
 use std::path::PathBuf;
@@ -18,7 +20,8 @@ pub enum RubricCmd {
     Check(CheckArgs),
     /// Write a starter rubric for a card, to edit and check.
     New(NewArgs),
-    /// Calibrate rubrics against teacher-marked sample plans.
+    /// Calibrate rubrics against teacher-marked sample plans (tuned and
+    /// cross-validated agreement; --fit-bands proposes band thresholds).
     Test(TestArgs),
 }
 
@@ -42,7 +45,27 @@ pub struct NewArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Calibrate rubrics against teacher-marked sample plans.
+///
+/// For each rubric: per-factor precision, recall and F1, mark agreement
+/// (exact, within one, mean difference, quadratic weighted kappa), judgement
+/// agreement when the samples say whether each plan has one, and every plan
+/// where the grader and the teacher disagree, with both marks and levels.
+///
+/// Two scores are shown. *Tuned* is the rubric as it stands, scored on these
+/// plans; when the rubric was written or adjusted while looking at them it
+/// flatters it. *Cross-validated* splits the plans into --folds groups
+/// (seeded, so runs repeat); for each group the tool's automatic fitting
+/// (band thresholds, as --fit-bands does) is run on the other groups and
+/// scored on this one. That estimates how a fitted rubric marks plans it has
+/// not seen.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  planmark rubric test                                   # every rubric with ID.samples.toml
+  planmark rubric test stalin-trotsky --min-f1 0.9 --min-qwk 0.8
+  planmark rubric test --samples plans/women.toml plans/civil-war.toml --json
+  planmark rubric test my-rubric.toml --samples marked.toml --fit-bands
+  planmark rubric test --samples plans/*.toml --fit-bands --pool     # one band scheme for all")]
 pub struct TestArgs {
     /// Rubric ids or files [default: every rubric that has samples].
     #[arg(value_name = "ID|FILE")]
@@ -62,6 +85,29 @@ pub struct TestArgs {
     /// with that rubric; otherwise give one rubric id.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub samples: Vec<PathBuf>,
+    /// Cross-validation folds (2 or more; more folds than plans means
+    /// leave-one-out).
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
+    pub folds: u32,
+    /// Seed for the split into folds.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Propose band thresholds (min-factors, min-coverage, min-per-side,
+    /// min-evidence, judgement) that best agree with the teacher's marks,
+    /// with before/after agreement, printed as [[band]] tables to paste.
+    /// Levels and mark ranges are kept, and so are the caps the bands set: a
+    /// band that requires a judgement, or a factor on each side, still does.
+    #[arg(long)]
+    pub fit_bands: bool,
+    /// With --fit-bands: fit one scheme over all the rubrics' samples
+    /// together (they need the same levels and marks). Ten or twenty plans
+    /// per rubric overfit; pooling several rubrics' plans does not as much.
+    #[arg(long, requires = "fit_bands")]
+    pub pool: bool,
+    /// Write the fitted bands into the rubric files (TOML, comments kept),
+    /// after showing the change. Built-in rubrics are never edited.
+    #[arg(long)]
+    pub apply_bands: bool,
 }
 
 pub fn run(ctx: &Context, cmd: RubricCmd) -> Result<u8> {
@@ -274,6 +320,10 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
             }
         }
     }
+    let fit_bands = args.fit_bands || args.apply_bands;
+    let pool_fit = args.pool && jobs.len() > 1;
+    let mut per_rubric_cv: Vec<(u32, u32)> = Vec::new();
+    let mut fits: Vec<Option<BandFit>> = Vec::new();
     for (entry, sample_path, samples) in &jobs {
         let unknown: Vec<&str> = samples
             .samples
@@ -293,12 +343,29 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
         let grader = planmark::Grader::new(entry.item.clone())?;
         let report = evaluate(&grader, &samples.samples);
         tested += 1;
+        let max = entry.item.max_mark();
+        let obs: Vec<Observation> = report
+            .graded
+            .iter()
+            .map(|g| Observation::new(g, max))
+            .collect();
+        let fit = fit_and_validate(
+            &entry.item.bands,
+            &obs,
+            &Limits::of(&entry.item),
+            args.folds as usize,
+            args.seed,
+        );
+        per_rubric_cv.extend(fit.cross_validated.iter().copied());
         let f1 = report.micro.f1();
         let below =
             args.min_f1.is_some_and(|m| f1 < m) || args.min_qwk.is_some_and(|m| report.qwk < m);
         failed |= below;
         if !args.json {
-            print_report(ctx, &entry.item.id, sample_path, &report);
+            print_report(ctx, &entry.item.id, sample_path, &report, &fit);
+            if fit_bands && !pool_fit {
+                print_band_fit(ctx, &entry.item.id, report.samples, &fit, max);
+            }
             if below {
                 println!(
                     "{}",
@@ -306,12 +373,66 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
                 );
             }
         }
+        fits.push(Some(fit));
         all_reports.push(report);
     }
+    // One band scheme fitted over every rubric's plans.
+    let pooled_fit = if fit_bands && pool_fit {
+        let first = &jobs[0].0.item;
+        let shape = |r: &planmark::Rubric| -> Vec<(u32, [u32; 2])> {
+            r.bands.iter().map(|b| (b.level, b.marks)).collect()
+        };
+        if let Some((other, _, _)) = jobs.iter().find(|(e, _, _)| {
+            shape(&e.item) != shape(first) || e.item.max_mark() != first.max_mark()
+        }) {
+            anyhow::bail!(
+                "--pool fits one band scheme, so the rubrics need the same levels and marks: `{}` and `{}` differ (fit them separately without --pool)",
+                first.id,
+                other.item.id
+            );
+        }
+        let mut obs = Vec::new();
+        let mut limits = Limits::of(first);
+        for ((entry, _, _), report) in jobs.iter().zip(&all_reports) {
+            limits = limits.meet(Limits::of(&entry.item));
+            obs.extend(
+                report
+                    .graded
+                    .iter()
+                    .map(|g| Observation::new(g, entry.item.max_mark())),
+            );
+        }
+        let mut fit = fit_and_validate(&first.bands, &obs, &limits, args.folds as usize, args.seed);
+        // "Current" is each rubric's own bands, not the first one's.
+        fit.before = all_reports
+            .iter()
+            .flat_map(|r| r.pairs.iter().copied())
+            .collect();
+        if !args.json {
+            print_band_fit(
+                ctx,
+                &format!(
+                    "{} rubrics pooled (one scheme, starting from {}'s bands)",
+                    jobs.len(),
+                    first.id
+                ),
+                obs.len(),
+                &fit,
+                first.max_mark(),
+            );
+        }
+        Some(fit)
+    } else {
+        None
+    };
     let pooled = planmark::authoring::calibrate::pool(&all_reports);
+    let pooled_cv = MarkAgreement::of(
+        &per_rubric_cv,
+        all_reports.first().map_or(0, |r| r.max_mark),
+    );
     if !args.json && all_reports.len() > 1 {
         println!(
-            "{} {} rubrics, {} samples: factor micro-precision {:.3}, recall {:.3}, F1 {:.3}; marks exact {:.0}%{}",
+            "{} {} rubrics, {} samples: factor micro-precision {:.3}, recall {:.3}, F1 {:.3}; marks exact {:.0}%, mean difference {:.2}{}{}",
             paint("All together:", BOLD, ctx.color_stdout),
             pooled.rubrics,
             pooled.samples,
@@ -319,36 +440,68 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
             pooled.micro.recall(),
             pooled.micro.f1(),
             pooled.exact * 100.0,
+            pooled.mean_abs_error,
             pooled
                 .qwk
                 .map(|q| format!(", quadratic weighted kappa {q:.3}"))
+                .unwrap_or_default(),
+            pooled
+                .judgement
+                .map(|j| format!("; judgement agreement {:.0}%", j.accuracy * 100.0))
                 .unwrap_or_default()
         );
+        if pooled.qwk.is_some() {
+            println!(
+                "  cross-validated (bands fitted per rubric on the other folds): marks exact {:.0}%, mean difference {:.2}, quadratic weighted kappa {:.3}",
+                pooled_cv.exact * 100.0,
+                pooled_cv.mean_abs_error,
+                pooled_cv.qwk
+            );
+        }
     }
     if args.json {
         let slim: Vec<serde_json::Value> = all_reports
             .iter()
-            .map(|r| {
-                serde_json::json!({
+            .zip(&fits)
+            .map(|(r, fit)| {
+                let mut v = serde_json::json!({
                     "rubric": r.rubric, "samples": r.samples,
                     "micro": {"precision": r.micro.precision(), "recall": r.micro.recall(), "f1": r.micro.f1()},
                     "factors": r.factors.iter().map(|(id, c)| (id.clone(), serde_json::json!({
                         "tp": c.tp, "fp": c.fp, "fn": c.fn_, "precision": c.precision(), "recall": c.recall(), "f1": c.f1()
                     }))).collect::<serde_json::Map<_, _>>(),
-                    "marks": {"exact": r.exact, "adjacent": r.adjacent, "mean_abs_error": r.mean_abs_error, "qwk": r.qwk},
+                    "marks": {"exact": r.exact, "adjacent": r.adjacent, "mean_abs_error": r.mean_abs_error, "mean_error": r.mean_error, "qwk": r.qwk},
+                    "judgement": r.judgement,
                     "disagreements": r.disagreements,
-                })
+                });
+                if let Some(fit) = fit {
+                    let [_, tuned, cv] = fit.agreement(r.max_mark);
+                    v["cross_validated"] = serde_json::json!({
+                        "folds": fit.k, "seed": args.seed, "fitted": "bands", "marks": cv,
+                    });
+                    if fit_bands && !pool_fit {
+                        v["band_fit"] = band_fit_json(fit, r.max_mark, tuned);
+                    }
+                }
+                v
             })
             .collect();
-        let out = serde_json::json!({
-            "rubrics": slim,
-            "pooled": {
-                "samples": pooled.samples,
-                "micro": {"precision": pooled.micro.precision(), "recall": pooled.micro.recall(), "f1": pooled.micro.f1()},
-                "exact": pooled.exact,
-                "qwk": pooled.qwk,
-            },
+        let mut pooled_json = serde_json::json!({
+            "samples": pooled.samples,
+            "micro": {"precision": pooled.micro.precision(), "recall": pooled.micro.recall(), "f1": pooled.micro.f1()},
+            "exact": pooled.exact,
+            "qwk": pooled.qwk,
+            "mean_abs_error": pooled.mean_abs_error,
+            "mean_error": pooled.mean_error,
+            "judgement": pooled.judgement,
+            "cross_validated": {"folds": args.folds, "seed": args.seed, "fitted": "bands per rubric", "marks": pooled_cv},
         });
+        if let Some(fit) = &pooled_fit {
+            let max = all_reports.first().map_or(0, |r| r.max_mark);
+            let [_, tuned, _] = fit.agreement(max);
+            pooled_json["band_fit"] = band_fit_json(fit, max, tuned);
+        }
+        let out = serde_json::json!({ "rubrics": slim, "pooled": pooled_json });
         println!("{}", serde_json::to_string_pretty(&out)?);
     }
     if tested == 0 {
@@ -356,10 +509,126 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
             "no rubric here has samples: add ID.samples.toml beside a rubric ([[sample]] id, text, factors, mark)"
         );
     }
+    if args.apply_bands {
+        for ((entry, _, _), fit) in jobs.iter().zip(&fits) {
+            let bands = match (&pooled_fit, fit) {
+                (Some(p), _) => &p.bands,
+                (None, Some(f)) => &f.bands,
+                (None, None) => continue,
+            };
+            apply_bands(ctx, entry, bands, args.json)?;
+        }
+    }
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
 }
 
-fn print_report(ctx: &Context, id: &str, path: &str, r: &planmark::authoring::calibrate::Report) {
+fn band_fit_json(fit: &BandFit, max: u32, tuned: MarkAgreement) -> serde_json::Value {
+    let [before, _, cv] = fit.agreement(max);
+    serde_json::json!({
+        "bands": fit.bands,
+        "toml": bands_toml(&fit.bands),
+        "before": before,
+        "tuned": tuned,
+        "cross_validated": cv,
+        "folds": fit.k,
+    })
+}
+
+/// Refuses built-in rubrics: they are part of the program, and a teacher's
+/// changes belong in their own copy.
+pub(super) fn editable(entry: &planmark::library::Entry<planmark::Rubric>) -> Result<PathBuf> {
+    match &entry.origin {
+        planmark::library::Origin::File(p) => Ok(p.clone()),
+        planmark::library::Origin::BuiltIn(_) => anyhow::bail!(
+            "rubric `{}` is built in and is never edited: copy it into your library first (a `rubrics/` folder under `planmark where`'s library, or any folder given with --library), then run this on the copy's path",
+            entry.item.id
+        ),
+    }
+}
+
+fn apply_bands(
+    ctx: &Context,
+    entry: &planmark::library::Entry<planmark::Rubric>,
+    bands: &[planmark::model::Band],
+    quiet: bool,
+) -> Result<()> {
+    let path = editable(entry)?;
+    // A pooled scheme keeps each rubric's own descriptors.
+    let mut bands = bands.to_vec();
+    for (b, own) in bands.iter_mut().zip(&entry.item.bands) {
+        if b.level == own.level {
+            b.descriptor = own.descriptor.clone();
+        }
+    }
+    let new = planmark::authoring::edit::set_bands(&path, &entry.text, &bands)?;
+    if new == entry.text {
+        if !quiet {
+            println!(
+                "{}: the bands already agree; nothing to change.",
+                path.display()
+            );
+        }
+        return Ok(());
+    }
+    let out = |line: String| {
+        if quiet {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    out(format!(
+        "{} {}",
+        paint("Changing", BOLD, ctx.color_stdout),
+        path.display()
+    ));
+    out(planmark::authoring::edit::diff(&entry.text, &new));
+    planmark::authoring::edit::write_atomically(&path, &new)?;
+    out(format!(
+        "Wrote {}. Check it with `planmark rubric check {}`.",
+        path.display(),
+        path.display()
+    ));
+    Ok(())
+}
+
+fn print_band_fit(ctx: &Context, what: &str, plans: usize, fit: &BandFit, max: u32) {
+    let c = ctx.color_stdout;
+    println!(
+        "{} for {what} ({plans} plans; {}-fold cross-validation)",
+        paint("Band fit", BOLD, c),
+        fit.k
+    );
+    let mut t = render::new_table(c);
+    t.set_header(vec![
+        "bands",
+        "quadratic weighted kappa",
+        "mean difference",
+        "grader minus teacher",
+        "exact",
+    ]);
+    let [before, tuned, cv] = fit.agreement(max);
+    for (name, a) in [
+        ("current", before),
+        ("fitted, tuned (on all these plans)", tuned),
+        ("fitted, cross-validated", cv),
+    ] {
+        t.add_row(vec![
+            name.to_string(),
+            format!("{:.3}", a.qwk),
+            format!("{:.2}", a.mean_abs_error),
+            format!("{:+.2}", a.mean_error),
+            format!("{:.0}%", a.exact * 100.0),
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "Fitted bands (paste over the rubric's [[band]] tables, or rerun with --apply-bands):"
+    );
+    println!("{}", bands_toml(&fit.bands));
+}
+
+fn print_report(ctx: &Context, id: &str, path: &str, r: &Report, fit: &BandFit) {
     let c = ctx.color_stdout;
     println!(
         "{} {id} ({} samples from {})",
@@ -399,23 +668,55 @@ fn print_report(ctx: &Context, id: &str, path: &str, r: &planmark::authoring::ca
     ]);
     println!("{t}");
     println!(
-        "Marks: exact agreement {:.0}%, within one mark {:.0}%, mean difference {:.2}, quadratic weighted kappa {:.3}",
+        "Marks (tuned: the rubric as it stands): exact agreement {:.0}%, within one mark {:.0}%, mean difference {:.2} (grader {} on average), quadratic weighted kappa {:.3}",
         r.exact * 100.0,
         r.adjacent * 100.0,
         r.mean_abs_error,
+        signed(r.mean_error),
         r.qwk
     );
-    let factor_issues: Vec<_> = r
-        .disagreements
-        .iter()
-        .filter(|d| !d.extra.is_empty() || !d.missed.is_empty())
-        .collect();
-    if !factor_issues.is_empty() {
+    let [_, _, cv] = fit.agreement(r.max_mark);
+    println!(
+        "Marks (cross-validated: bands fitted on {} of {} folds, scored on the other): exact agreement {:.0}%, mean difference {:.2}, quadratic weighted kappa {:.3}",
+        fit.k.saturating_sub(1),
+        fit.k,
+        cv.exact * 100.0,
+        cv.mean_abs_error,
+        cv.qwk
+    );
+    if let Some(j) = &r.judgement {
+        println!(
+            "Judgement: agrees with the teacher on {} of {} plans ({:.0}%): {} missed, {} found where the teacher saw none",
+            j.agree,
+            j.samples,
+            j.accuracy * 100.0,
+            j.missed,
+            j.extra
+        );
+    }
+    if !r.disagreements.is_empty() {
         println!(
             "\n{}",
             paint("Where the grader and the teacher disagree", BOLD, c)
         );
-        for d in factor_issues {
+        for d in &r.disagreements {
+            let level = |l: Option<u32>| l.map(|l| format!(" (level {l})")).unwrap_or_default();
+            let judgement = match d.teacher_judgement {
+                Some(t) if t != d.grader_judgement => format!(
+                    "; judgement {} by the grader, {} by the teacher",
+                    found(d.grader_judgement),
+                    found(t)
+                ),
+                _ => String::new(),
+            };
+            println!(
+                "  {}: grader {}{}, teacher {}{}{judgement}",
+                d.sample,
+                d.grader_mark,
+                level(Some(d.grader_level)),
+                d.teacher_mark,
+                level(d.teacher_level),
+            );
             for (f, words) in &d.extra {
                 let quoted: Vec<String> = words.iter().map(|w| format!("“{w}”")).collect();
                 println!(
@@ -433,4 +734,19 @@ fn print_report(ctx: &Context, id: &str, path: &str, r: &planmark::authoring::ca
         }
     }
     println!();
+}
+
+fn found(b: bool) -> &'static str {
+    if b { "found" } else { "not found" }
+}
+
+/// "3.20 higher", "1.50 lower", "neither higher nor lower".
+fn signed(x: f64) -> String {
+    if x > 0.005 {
+        format!("{x:.2} higher")
+    } else if x < -0.005 {
+        format!("{:.2} lower", -x)
+    } else {
+        "neither higher nor lower".to_string()
+    }
 }
