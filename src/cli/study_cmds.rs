@@ -5,9 +5,7 @@ use super::{Context, exit};
 use anyhow::{Context as _, Result};
 use clap::{Args, ValueEnum};
 use comfy_table::Cell;
-use planmark::Grader;
-use planmark::grade::GradeResult;
-use planmark::study::{Scheduler, analytics, describe_due, store::text_hash};
+use planmark::study::{Scheduler, analytics, describe_due};
 
 #[derive(Debug, Args)]
 pub struct DueArgs {
@@ -152,33 +150,25 @@ pub fn attempt(ctx: &Context, id: i64) -> Result<u8> {
         a.rating
     );
     println!("{}\n{}\n", paint("Plan", BOLD, ctx.color_stdout), a.plan);
-    let stored: Option<GradeResult> = serde_json::from_str(&a.result_json).ok();
-    let current = lib.rubric(&a.rubric_id).ok();
-    let regrade_with = current
-        .as_ref()
-        .filter(|entry| text_hash(&entry.text) != a.rubric_hash || stored.is_none());
-    let result = if let Some(entry) = regrade_with {
-        let grader = Grader::new(entry.item.clone())?;
-        let fresh = grader.grade(&a.card, &a.plan);
-        println!(
-            "{}",
-            render::warning_line(
-                &format!(
-                    "rubric `{}` has changed since this attempt: re-graded with the current rubric (was {}/{}, now {}/{})",
-                    a.rubric_id, a.mark, a.max_mark, fresh.mark, fresh.max_mark
-                ),
-                ctx.color_stdout
-            )
-        );
-        fresh
-    } else if let Some(stored) = stored {
-        stored
-    } else {
+    let Some(feedback) = planmark::modes::practice::attempt_feedback(&a, &lib)? else {
         anyhow::bail!(
             "attempt #{id} has no readable feedback and its rubric `{}` is gone",
             a.rubric_id
         )
     };
+    if let Some((was, now)) = feedback.regraded {
+        println!(
+            "{}",
+            render::warning_line(
+                &format!(
+                    "rubric `{}` has changed since this attempt: re-graded with the current rubric (was {was}/{}, now {now}/{})",
+                    a.rubric_id, a.max_mark, feedback.result.max_mark
+                ),
+                ctx.color_stdout
+            )
+        );
+    }
+    let result = feedback.result;
     print!(
         "{}",
         render::grade_detail(&result, None, &a.plan, ctx.color_stdout)

@@ -77,6 +77,39 @@ pub fn point_factors(grader: &Grader, headline: &str, detail: &str) -> Vec<Strin
         .unwrap_or_default()
 }
 
+/// An attempt's feedback as it should be shown again: the stored result, or
+/// a fresh grade when the rubric has changed since (or the stored JSON cannot
+/// be read), with the marks before and after.
+#[derive(Debug, Clone)]
+pub struct AttemptFeedback {
+    pub result: GradeResult,
+    /// `(was, now)` marks when re-graded with a changed rubric.
+    pub regraded: Option<(u32, u32)>,
+}
+
+/// `None` when the stored result cannot be read and the rubric is gone.
+pub fn attempt_feedback(
+    attempt: &crate::study::Attempt,
+    lib: &Library,
+) -> Result<Option<AttemptFeedback>, crate::grade::PatternError> {
+    let stored: Option<GradeResult> = serde_json::from_str(&attempt.result_json).ok();
+    let current = lib.rubric_by_id(&attempt.rubric_id);
+    let changed = current.filter(|entry| {
+        crate::study::store::text_hash(&entry.text) != attempt.rubric_hash || stored.is_none()
+    });
+    if let Some(entry) = changed {
+        let fresh = Grader::new(entry.item.clone())?.grade(&attempt.card, &attempt.plan);
+        return Ok(Some(AttemptFeedback {
+            regraded: Some((attempt.mark, fresh.mark)),
+            result: fresh,
+        }));
+    }
+    Ok(stored.map(|result| AttemptFeedback {
+        result,
+        regraded: None,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

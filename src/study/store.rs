@@ -419,6 +419,113 @@ impl Store {
         Ok(id)
     }
 
+    /// Changes the rating of attempt `id` while it is still its card's latest
+    /// review (the student rates right after seeing the feedback), and
+    /// reschedules the card from its state before that review. Returns the
+    /// new state, or `None` when there is no such attempt or the card has
+    /// been reviewed again since.
+    pub fn rerate_attempt(
+        &mut self,
+        id: i64,
+        rating: Rating,
+        scheduler: &super::schedule::Scheduler,
+    ) -> Result<Option<CardState>, StoreError> {
+        let path = self.path.clone();
+        let e = |e| classify(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(e)?;
+        let Some((card, mode, finished)) = tx
+            .query_row(
+                "SELECT card, mode, finished_at FROM attempts WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(e)?
+        else {
+            return Ok(None);
+        };
+        let reviews_sql =
+            "SELECT id, mode, rating, reviewed_at, stability, difficulty, due FROM reviews
+             WHERE card = ?1 ORDER BY reviewed_at DESC, id DESC LIMIT 2";
+        let mut stmt = tx.prepare(reviews_sql).map_err(e)?;
+        type ReviewRow = (i64, String, String, i64, f64, f64, i64);
+        let last_two: Vec<ReviewRow> = stmt
+            .query_map([&card], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .map_err(e)?
+            .collect::<Result<_, _>>()
+            .map_err(e)?;
+        drop(stmt);
+        let Some(latest) = last_two.first() else {
+            return Ok(None);
+        };
+        if latest.1 != mode || latest.3 != finished {
+            return Ok(None);
+        }
+        let Some(now_state) = tx
+            .query_row(
+                "SELECT stability, difficulty, due, last_review, reps, lapses FROM schedule WHERE card = ?1",
+                [&card],
+                state_row,
+            )
+            .optional()
+            .map_err(e)?
+        else {
+            return Ok(None);
+        };
+        // The state before the latest review: the review before it, with the
+        // counts taken back by one review.
+        let previous = last_two.get(1).map(|p| {
+            let reps = now_state.reps.saturating_sub(1);
+            let lapsed = latest.2 == Rating::Again.as_str() && reps > 0;
+            CardState {
+                stability: p.4,
+                difficulty: p.5,
+                due: p.6,
+                last_review: p.3,
+                reps,
+                lapses: now_state.lapses.saturating_sub(u32::from(lapsed)),
+            }
+        });
+        let state = scheduler.review(previous.as_ref(), rating, finished);
+        tx.execute(
+            "UPDATE reviews SET rating = ?2, stability = ?3, difficulty = ?4, due = ?5 WHERE id = ?1",
+            params![latest.0, rating.as_str(), state.stability, state.difficulty, state.due],
+        )
+        .map_err(e)?;
+        tx.execute(
+            "UPDATE schedule SET stability = ?2, difficulty = ?3, due = ?4, last_review = ?5, reps = ?6, lapses = ?7
+             WHERE card = ?1",
+            params![card, state.stability, state.difficulty, state.due, state.last_review, state.reps, state.lapses],
+        )
+        .map_err(e)?;
+        tx.execute(
+            "UPDATE attempts SET rating = ?2 WHERE id = ?1",
+            params![id, rating.as_str()],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(Some(state))
+    }
+
     /// Records a review that has no graded plan (e.g. a flashcard rating).
     pub fn record_review(
         &mut self,
@@ -701,6 +808,56 @@ mod tests {
         assert_eq!(drafts.len(), 1);
         assert_eq!(drafts[0].plan, "first line\nsecond");
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn rerating_the_latest_attempt_reschedules_from_the_state_before_it() {
+        use crate::study::Scheduler;
+        let scheduler = Scheduler::new(0.9).unwrap();
+        let mut s = Store::open_in_memory().unwrap();
+        let rubric = crate::model::parse_rubric(
+            Path::new("r.toml"),
+            "id = \"r\"\nmax-mark = 1\n[[factor]]\nid = \"a\"\nlabel = \"A\"\nphrases = [\"alpha\"]\n[[band]]\nlevel = 1\nmarks = [1, 1]\nmin-factors = 1\n",
+        )
+        .unwrap();
+        let result = crate::grade::Grader::new(rubric)
+            .unwrap()
+            .grade("p", "alpha");
+        let attempt = |at: i64, rating: Rating, s: &mut Store| {
+            let previous = s.card_state("d/c").unwrap();
+            let state = scheduler.review(previous.as_ref(), rating, at);
+            let a = NewAttempt {
+                card: "d/c",
+                mode: "practice",
+                rubric_id: "r",
+                rubric_hash: String::new(),
+                plan: "alpha",
+                result: &result,
+                rating,
+                started_at: at - 60,
+                finished_at: at,
+            };
+            (s.record_attempt(&a, &state, None).unwrap(), state)
+        };
+        let day = super::super::schedule::DAY;
+        let (first, first_state) = attempt(1_000_000, Rating::Good, &mut s);
+        let (second, _) = attempt(1_000_000 + 3 * day, Rating::Easy, &mut s);
+        // Rated Again instead: the same as if Again had been given at once.
+        let rerated = s
+            .rerate_attempt(second, Rating::Again, &scheduler)
+            .unwrap()
+            .unwrap();
+        let expected = scheduler.review(Some(&first_state), Rating::Again, 1_000_000 + 3 * day);
+        assert_eq!(rerated, expected);
+        assert_eq!(s.card_state("d/c").unwrap(), Some(expected));
+        assert_eq!(s.attempt(second).unwrap().unwrap().rating, "again");
+        assert_eq!(rerated.lapses, 1);
+        // The first attempt is no longer the latest review: left alone.
+        assert_eq!(
+            s.rerate_attempt(first, Rating::Easy, &scheduler).unwrap(),
+            None
+        );
+        assert_eq!(s.attempt(first).unwrap().unwrap().rating, "good");
     }
 
     #[test]
