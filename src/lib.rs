@@ -17,3 +17,4 @@ pub mod error;
 pub mod library;
 pub mod report;
 pub mod study;
+pub mod web;

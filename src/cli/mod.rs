@@ -10,6 +10,7 @@ mod modes;
 mod practice;
 mod render;
 mod rubric_cmds;
+mod serve;
 mod study_cmds;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -110,6 +111,8 @@ pub enum Command {
     /// Teachers' tools: check a rubric, draft one for a card, calibrate it.
     #[command(subcommand)]
     Rubric(rubric_cmds::RubricCmd),
+    /// The web app: practise, study and mark in the browser, with live marking as you type.
+    Serve(serve::ServeArgs),
 }
 
 /// Output formats shared by commands.
@@ -152,6 +155,7 @@ pub fn run() -> ExitCode {
         Command::Match(a) => modes::match_mode(&ctx, a),
         Command::Learn(a) => modes::learn_mode(&ctx, a),
         Command::Test(a) => modes::test_mode(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

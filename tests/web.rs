@@ -1,0 +1,707 @@
+//! `planmark serve` route by route, without a socket: the router is driven
+//! with `tower::ServiceExt::oneshot` (axum's own testing pattern). Each test
+//! gets a fresh database in a temp folder, the built-in library and a fixed
+//! clock.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use planmark::library::Library;
+use planmark::study::Store;
+use planmark::web::{self, Access, Config};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const NOW: i64 = 1_800_000_000;
+const CARD: &str = "russia-1917-53/stalin-trotsky";
+const HOST: &str = "127.0.0.1:8765";
+
+struct Server {
+    app: Router,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn server_with(access: Access) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("study.db");
+    let app = web::router(Config {
+        db: db.clone(),
+        library: Library::builtin(),
+        access,
+        extra_hosts: vec![],
+        clock: Arc::new(|| NOW),
+        new_per_day: 5,
+    })
+    .unwrap();
+    Server { app, db, _dir: dir }
+}
+
+fn server() -> Server {
+    server_with(Access::Local)
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Reply {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Reply {
+    send(
+        app,
+        Request::get(uri)
+            .header(header::HOST, HOST)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+fn form(fields: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(fields).unwrap()
+}
+
+async fn post(app: &Router, uri: &str, fields: &[(&str, &str)]) -> Reply {
+    send(
+        app,
+        Request::post(uri)
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form(fields)))
+            .unwrap(),
+    )
+    .await
+}
+
+/// The CSRF token a page carries for its forms.
+async fn csrf(app: &Router) -> String {
+    let page = get(app, "/").await;
+    let start = page.body.find("name=\"csrf\" content=\"").unwrap() + 21;
+    page.body[start..start + 32].to_string()
+}
+
+fn store(db: &Path) -> Store {
+    Store::open(db).unwrap()
+}
+
+const PLAN: &str = "- T arrogant, relied on rep from oct rev\n- Lenins testamant hidden May 1924\n\
+                    - gen sec: appointments, Orgburo\nOverall S won mainly through his own skill.";
+
+#[tokio::test]
+async fn home_lists_the_decks_cards_and_what_is_due() {
+    let s = server();
+    let r = get(&s.app, "/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Russia"), "deck title shown");
+    assert!(
+        r.body
+            .contains("/practice?card=russia-1917-53/stalin-trotsky")
+    );
+    assert!(r.body.contains("16 new"), "no card studied yet: {}", r.body);
+    for h in [
+        header::CONTENT_SECURITY_POLICY,
+        header::X_FRAME_OPTIONS,
+        header::X_CONTENT_TYPE_OPTIONS,
+    ] {
+        assert!(r.headers.contains_key(&h), "{h} is set");
+    }
+    let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert!(!r.body.contains("<script>"), "no inline script");
+}
+
+#[tokio::test]
+async fn the_practice_page_picks_the_first_new_card_and_shows_its_question() {
+    let s = server();
+    let r = get(&s.app, "/practice").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("russia-1917-53/"));
+    assert!(r.body.contains("· new"));
+    assert!(r.body.contains("<textarea"));
+    assert!(r.body.contains("action=\"/practice/submit\""));
+    let r = get(&s.app, &format!("/practice?card={CARD}&timed=8")).await;
+    assert!(r.body.contains("Trotsky's errors of judgement"));
+    assert!(
+        r.body.contains("data-remaining=\"480\""),
+        "8-minute countdown"
+    );
+    let r = get(&s.app, "/practice?card=no-such-card").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn live_marking_saves_the_draft_and_lights_up_factors_with_their_words() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let r = post(
+        &s.app,
+        "/practice/live",
+        &[
+            ("csrf", &token),
+            ("card", CARD),
+            ("draft", ""),
+            ("plan", PLAN),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let draft: i64 = r.headers["x-draft-id"].to_str().unwrap().parse().unwrap();
+    assert!(
+        r.body
+            .contains("class=\"factor covered\" data-factor=\"testament\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("<mark class=\"factor\">Lenins testamant</mark>")
+    );
+    assert!(r.body.contains("Judgement: "));
+    assert!(r.body.contains("Balance: "));
+    assert!(r.body.contains("(estimated)"));
+    assert!(
+        r.body.contains("Show hints for the"),
+        "hints wait for a click"
+    );
+    let saved = store(&s.db).draft(draft).unwrap().unwrap();
+    assert_eq!(saved.plan, PLAN);
+
+    // The next save goes to the same draft.
+    let longer = format!("{PLAN}\n- missed Lenin's funeral");
+    let r = post(
+        &s.app,
+        "/practice/live",
+        &[
+            ("csrf", &token),
+            ("card", CARD),
+            ("draft", &draft.to_string()),
+            ("plan", &longer),
+        ],
+    )
+    .await;
+    assert_eq!(r.headers["x-draft-id"], draft.to_string().as_str());
+    assert_eq!(store(&s.db).open_drafts().unwrap().len(), 1);
+
+    // Coming back to the card offers the draft again.
+    let r = get(&s.app, &format!("/practice?card={CARD}")).await;
+    assert!(r.body.contains("is back"));
+    assert!(
+        r.body.contains("missed Lenin&#39;s funeral") || r.body.contains("missed Lenin's funeral")
+    );
+    assert!(
+        r.body
+            .contains(&format!("name=\"draft\" value=\"{draft}\""))
+    );
+}
+
+#[tokio::test]
+async fn an_empty_plan_keeps_no_draft() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let r = post(
+        &s.app,
+        "/practice/live",
+        &[("csrf", &token), ("card", CARD), ("plan", "  ")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.headers.contains_key("x-draft-id"));
+    assert!(store(&s.db).open_drafts().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn script_in_a_plan_is_escaped_everywhere_it_is_shown() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let evil = "T arrogant <script>alert('x')</script> \"><img src=x onerror=alert(1)>";
+    let r = post(
+        &s.app,
+        "/practice/live",
+        &[("csrf", &token), ("card", CARD), ("plan", evil)],
+    )
+    .await;
+    assert!(r.body.contains("&lt;script&gt;"));
+    assert!(!r.body.contains("<script>") && !r.body.contains("<img"));
+    let r = get(&s.app, &format!("/practice?card={CARD}")).await;
+    assert!(!r.body.contains("<script>alert") && !r.body.contains("<img src=x"));
+    let r = post(
+        &s.app,
+        "/practice/submit",
+        &[("csrf", &token), ("card", CARD), ("plan", evil)],
+    )
+    .await;
+    let attempt = get(&s.app, r.headers[header::LOCATION].to_str().unwrap()).await;
+    assert_eq!(attempt.status, StatusCode::OK);
+    assert!(attempt.body.contains("&lt;script&gt;"));
+    assert!(!attempt.body.contains("<script>alert") && !attempt.body.contains("<img src=x"));
+}
+
+#[tokio::test]
+async fn submit_records_the_attempt_like_practice_and_history_lists_it() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let live = post(
+        &s.app,
+        "/practice/live",
+        &[("csrf", &token), ("card", CARD), ("plan", "T arrogant")],
+    )
+    .await;
+    let draft = live.headers["x-draft-id"].to_str().unwrap().to_string();
+    let r = post(
+        &s.app,
+        "/practice/submit",
+        &[
+            ("csrf", &token),
+            ("card", CARD),
+            ("draft", &draft),
+            ("plan", PLAN),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
+    let st = store(&s.db);
+    let attempts = st.attempts(Some(CARD)).unwrap();
+    assert_eq!(attempts.len(), 1);
+    let a = &attempts[0];
+    assert_eq!(a.mode, "practice");
+    assert_eq!(a.plan, PLAN);
+    assert_eq!(location, format!("/attempt/{}?new=1", a.id));
+    assert!(st.open_drafts().unwrap().is_empty(), "the draft is closed");
+    let due = st.card_state(CARD).unwrap().unwrap().due;
+    assert!(due > NOW, "the card is scheduled");
+
+    let page = get(&s.app, &location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains(&format!("Recorded as attempt #{}", a.id))
+    );
+    assert!(page.body.contains("Model answer"));
+    assert!(page.body.contains("in your plan: "), "✓ on a model point");
+    assert!(
+        page.body.contains("not in your plan: "),
+        "✗ on a model point"
+    );
+    assert!(page.body.contains("data-key=\"1\""), "one-key rating");
+    assert!(
+        page.body
+            .contains(&format!("{}/{} marks", a.mark, a.max_mark))
+    );
+
+    let history = get(&s.app, "/history").await;
+    assert!(
+        history
+            .body
+            .contains(&format!("href=\"/attempt/{}\"", a.id))
+    );
+    assert!(history.body.contains(CARD));
+}
+
+#[tokio::test]
+async fn rating_after_submit_changes_the_recorded_rating_and_schedule() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    post(
+        &s.app,
+        "/practice/submit",
+        &[("csrf", &token), ("card", CARD), ("plan", PLAN)],
+    )
+    .await;
+    let st = store(&s.db);
+    let a = st.attempts(None).unwrap().remove(0);
+    let before = st.card_state(CARD).unwrap().unwrap();
+    let r = post(
+        &s.app,
+        "/practice/rate",
+        &[
+            ("csrf", &token),
+            ("attempt", &a.id.to_string()),
+            ("rating", "easy"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = st.card_state(CARD).unwrap().unwrap();
+    assert_eq!(st.attempt(a.id).unwrap().unwrap().rating, "easy");
+    assert!(after.due > before.due || a.rating == "easy");
+    let r = post(
+        &s.app,
+        "/practice/rate",
+        &[
+            ("csrf", &token),
+            ("attempt", &a.id.to_string()),
+            ("rating", "brilliant"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn an_empty_plan_is_not_submitted() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let r = post(
+        &s.app,
+        "/practice/submit",
+        &[("csrf", &token), ("card", CARD), ("plan", "")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("The plan is empty"));
+    assert!(store(&s.db).attempts(None).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn check_without_javascript_saves_and_marks_the_plan() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let r = post(
+        &s.app,
+        "/practice/check",
+        &[("csrf", &token), ("card", CARD), ("plan", PLAN)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("factor covered"));
+    assert_eq!(store(&s.db).open_drafts().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_draft_can_be_discarded_for_a_blank_plan() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let live = post(
+        &s.app,
+        "/practice/live",
+        &[("csrf", &token), ("card", CARD), ("plan", PLAN)],
+    )
+    .await;
+    let draft = live.headers["x-draft-id"].to_str().unwrap().to_string();
+    let r = post(
+        &s.app,
+        "/practice/discard",
+        &[("csrf", &token), ("card", CARD), ("draft", &draft)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(store(&s.db).open_drafts().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_state_changing_request_without_the_csrf_token_is_refused() {
+    let s = server();
+    for fields in [
+        vec![("card", CARD), ("plan", PLAN)],
+        vec![
+            ("csrf", "0123456789abcdef0123456789abcdef"),
+            ("card", CARD),
+            ("plan", PLAN),
+        ],
+    ] {
+        for uri in [
+            "/practice/live",
+            "/practice/submit",
+            "/practice/rate",
+            "/practice/discard",
+        ] {
+            let r = post(&s.app, uri, &fields).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
+            assert!(r.body.contains("security token"));
+        }
+    }
+    assert!(
+        store(&s.db).open_drafts().unwrap().is_empty(),
+        "nothing saved"
+    );
+    // The token in a header (as the page's script sends it) is accepted.
+    let token = csrf(&s.app).await;
+    let r = send(
+        &s.app,
+        Request::post("/practice/live")
+            .header(header::HOST, HOST)
+            .header("x-csrf-token", token)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form(&[("card", CARD), ("plan", PLAN)])))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_foreign_host_or_origin_is_refused() {
+    let s = server();
+    // DNS rebinding: another site's name pointed at 127.0.0.1.
+    let r = send(
+        &s.app,
+        Request::get("/")
+            .header(header::HOST, "evil.example:8765")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("Russia"));
+    for host in ["localhost:8765", "[::1]:8765", "127.0.0.1"] {
+        let r = send(
+            &s.app,
+            Request::get("/")
+                .header(header::HOST, host)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{host}");
+    }
+    let r = send(&s.app, Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "no Host at all");
+    // A form posted from another site, even with a token.
+    let token = csrf(&s.app).await;
+    let r = send(
+        &s.app,
+        Request::post("/practice/live")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, "http://evil.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form(&[
+                ("csrf", &token),
+                ("card", CARD),
+                ("plan", PLAN),
+            ])))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(
+        &s.app,
+        Request::post("/practice/live")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form(&[
+                ("csrf", &token),
+                ("card", CARD),
+                ("plan", PLAN),
+            ])))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "same origin");
+}
+
+#[tokio::test]
+async fn lan_mode_needs_the_access_token() {
+    let s = server_with(Access::Token("classroom-token-0123".into()));
+    let lan = |uri: &str, cookie: Option<&str>| {
+        let mut b = Request::get(uri).header(header::HOST, "192.168.1.20:8765");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    let r = send(&s.app, lan("/", None)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("access token"));
+    let r = send(&s.app, lan("/?token=wrong-token-000000", None)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = send(
+        &s.app,
+        lan("/practice?token=classroom-token-0123&card=x", None),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/practice?card=x",
+        "token dropped from the URL"
+    );
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let r = send(
+        &s.app,
+        lan("/", Some("planmark_token=classroom-token-0123")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = send(
+        &s.app,
+        lan("/", Some("planmark_token=classroom-token-0124")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Even with the token, a rebound name is refused.
+    let r = send(
+        &s.app,
+        Request::get("/")
+            .header(header::HOST, "evil.example")
+            .header(header::COOKIE, "planmark_token=classroom-token-0123")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let big = "a".repeat(web::FORM_LIMIT + 10);
+    // Declared too large: refused before reading.
+    let r = send(
+        &s.app,
+        Request::post("/practice/live")
+            .header(header::HOST, HOST)
+            .header("x-csrf-token", &token)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, big.len() + 20)
+            .body(Body::from(format!("card=x&plan={big}")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Not declared: refused while reading.
+    let r = send(
+        &s.app,
+        Request::post("/practice/live")
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={token}&card={CARD}&plan={big}")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(store(&s.db).open_drafts().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn progress_pages_and_assets_answer() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    post(
+        &s.app,
+        "/practice/submit",
+        &[("csrf", &token), ("card", CARD), ("plan", PLAN)],
+    )
+    .await;
+    let r = get(&s.app, "/stats").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<svg"));
+    assert!(r.body.contains("Mark trend per card"));
+    assert!(r.body.contains("Level distribution"));
+    assert!(r.body.contains("Factors you miss most"));
+    assert!(r.body.contains("Mastery per mode per deck"));
+    let r = get(&s.app, "/").await;
+    assert!(r.body.contains("Next due"));
+    let r = get(&s.app, "/assets/app.js").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    let r = get(&s.app, "/assets/style.css").await;
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("css")
+    );
+    assert_eq!(
+        get(&s.app, "/attempt/999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&s.app, "/no/such/page").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&s.app, "/assets/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_and_the_cli_write_at_once_and_nothing_is_lost() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    // The CLI holds the write lock for a while, as a long write would.
+    let db = s.db.clone();
+    let cli = std::thread::spawn(move || {
+        let st = Store::open(&db).unwrap();
+        for i in 0..20 {
+            let id = st
+                .create_draft("russia-1917-53/women", None, "cli", NOW)
+                .unwrap();
+            st.update_draft(id, &format!("cli plan {i}"), NOW).unwrap();
+        }
+    });
+    let mut tabs = Vec::new();
+    for tab in 0..2 {
+        let app = s.app.clone();
+        let token = token.clone();
+        tabs.push(tokio::spawn(async move {
+            let mut draft = String::new();
+            let mut statuses = Vec::new();
+            for i in 0..25 {
+                let plan = format!("tab {tab} T arrogant line {i}");
+                let r = post(
+                    &app,
+                    "/practice/live",
+                    &[
+                        ("csrf", &token),
+                        ("card", CARD),
+                        ("draft", &draft),
+                        ("plan", &plan),
+                    ],
+                )
+                .await;
+                statuses.push(r.status);
+                assert!(!r.body.contains("locked"));
+                draft = r.headers["x-draft-id"].to_str().unwrap().to_string();
+            }
+            (draft, statuses)
+        }));
+    }
+    let mut drafts = Vec::new();
+    for t in tabs {
+        let (draft, statuses) = t.await.unwrap();
+        assert!(
+            statuses.iter().all(|s| *s == StatusCode::OK),
+            "{statuses:?}"
+        );
+        drafts.push(draft.parse::<i64>().unwrap());
+    }
+    cli.join().unwrap();
+    let st = store(&s.db);
+    for (tab, id) in drafts.iter().enumerate() {
+        assert_eq!(
+            st.draft(*id).unwrap().unwrap().plan,
+            format!("tab {tab} T arrogant line 24")
+        );
+    }
+    assert_eq!(
+        st.open_drafts().unwrap().len(),
+        22,
+        "2 tabs + 20 CLI drafts"
+    );
+}
