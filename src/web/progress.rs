@@ -197,11 +197,24 @@ pub async fn attempt(
 pub async fn stats(State(app): State<App>) -> Result<Markup, WebError> {
     let now = app.now();
     let cards = app.lib.card_ids(None)?;
-    let (attempts, states, sessions) = with_store(&app, |s| {
-        Ok((s.attempts(None)?, s.card_states()?, s.sessions(None)?))
+    let (attempts, states, sessions, reviews) = with_store(&app, |s| {
+        Ok((
+            s.attempts(None)?,
+            s.card_states()?,
+            s.sessions(None)?,
+            s.last_reviews()?,
+        ))
     })
     .await?;
-    let report = analytics::stats(&cards, &attempts, &states, &sessions, &app.scheduler, now);
+    let report = analytics::stats(
+        &cards,
+        &attempts,
+        &states,
+        &reviews,
+        &sessions,
+        &app.scheduler,
+        now,
+    );
     let studied: Vec<_> = report
         .cards
         .iter()
