@@ -9,6 +9,7 @@ use clap::Args;
 use planmark::Grader;
 use planmark::library::Library;
 use planmark::model::{Card, Side};
+use planmark::modes::session::{self, deck_of};
 use planmark::modes::{learn, matching, sort, test};
 use planmark::study::{Rating, Scheduler, Session};
 use std::io::{BufRead, Write};
@@ -99,20 +100,11 @@ fn seed(ctx: &Context, given: Option<u64>) -> u64 {
 
 /// The cards a mode works on: one card, one deck, or all.
 fn cards<'l>(lib: &'l Library, from: &DeckArgs) -> Result<Vec<(String, &'l Card)>> {
-    let ids = match &from.card {
-        Some(c) => {
-            let (d, card) = lib.card(c)?;
-            vec![format!("{}/{}", d.id, card.id)]
-        }
-        None => lib.card_ids(from.deck.as_deref())?,
-    };
-    ids.into_iter()
-        .map(|id| Ok((id.clone(), lib.card(&id)?.1)))
-        .collect()
-}
-
-fn deck_of(card: &str) -> String {
-    card.split_once('/').map_or(card, |(d, _)| d).to_string()
+    Ok(session::cards(
+        lib,
+        from.deck.as_deref(),
+        from.card.as_deref(),
+    )?)
 }
 
 /// A session to record, timed from `started` to now.
@@ -121,23 +113,11 @@ fn finished_session(
     mode: &str,
     deck: String,
     card: Option<String>,
-    (correct, total): (u32, u32),
+    score: (u32, u32),
     started: i64,
     details: serde_json::Value,
 ) -> Session {
-    let finished = ctx.now();
-    Session {
-        id: 0,
-        mode: mode.to_string(),
-        deck,
-        card,
-        correct,
-        total,
-        duration_ms: (finished - started).max(0) * 1000,
-        started_at: started,
-        finished_at: finished,
-        details_json: details.to_string(),
-    }
+    session::record(mode, deck, card, score, (started, ctx.now()), details)
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -260,17 +240,7 @@ pub fn sort_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
     let lib = ctx.library();
     let store = ctx.store()?;
     let chosen = cards(&lib, &args)?;
-    let items: Vec<sort::SortItem> = chosen
-        .iter()
-        .flat_map(|(id, card)| {
-            card.points.iter().map(move |p| sort::SortItem {
-                card: id.clone(),
-                headline: p.headline.clone(),
-                detail: p.detail.clone(),
-                side: p.side,
-            })
-        })
-        .collect();
+    let items = session::sort_items(&chosen);
     let mut game = sort::SortGame::new(items, seed(ctx, args.seed));
     if game.done() {
         bail!("these cards have no points to sort");
@@ -343,19 +313,8 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
     let lib = ctx.library();
     let store = ctx.store()?;
     let chosen = cards(&lib, &args.from)?;
-    let mut pairs: Vec<matching::MatchPair> = chosen
-        .iter()
-        .flat_map(|(id, card)| {
-            card.points.iter().map(|p| matching::MatchPair {
-                card: id.clone(),
-                headline: p.headline.clone(),
-                detail: p.detail.clone(),
-            })
-        })
-        .collect();
     let seed = seed(ctx, args.from.seed);
-    planmark::modes::shuffle(&mut pairs, seed);
-    pairs.truncate(args.n as usize);
+    let pairs = session::match_pairs(&chosen, args.n as usize, seed);
     if pairs.len() < 2 {
         bail!("these cards have fewer than two points to match");
     }
@@ -413,12 +372,7 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
     let outcome = game.outcome();
     let n = outcome.total;
     if game.done() {
-        let best = store
-            .sessions(Some("match"))?
-            .into_iter()
-            .filter(|s| s.deck == deck && s.total == n && s.correct == s.total)
-            .map(|s| s.duration_ms / 1000)
-            .min();
+        let best = session::match_best(&store.sessions(Some("match"))?, &deck, n);
         println!(
             "All {n} matched in {} with {} mistake{}.",
             clock(secs),
@@ -468,33 +422,14 @@ pub fn learn_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
     let chosen = cards(&lib, &args)?;
     let sessions = store.sessions(Some("learn"))?;
     // Without --card: the card with a rubric learnt least recently.
-    let (card_ref, card) = chosen
-        .iter()
-        .filter(|(id, _)| {
-            let (d, c) = id.split_once('/').unwrap_or_default();
-            lib.rubric_for_card(d, c).is_some()
-        })
-        .min_by_key(|(id, _)| {
-            sessions
-                .iter()
-                .filter(|s| s.card.as_deref() == Some(id))
-                .map(|s| s.finished_at)
-                .max()
-                .unwrap_or(i64::MIN)
-        })
+    let (card_ref, card) = session::learn_card(&chosen, &lib, &sessions)
         .context("no card here has a rubric to learn its factors from")?;
     let (d, cid) = card_ref.split_once('/').unwrap_or_default();
     let entry = lib
         .rubric_for_card(d, cid)
         .context("no rubric for this card")?;
     let grader = Grader::new(entry.item.clone())?;
-    let missed_before: Vec<String> = sessions
-        .iter()
-        .rfind(|s| s.card.as_deref() == Some(card_ref.as_str()))
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s.details_json).ok())
-        .and_then(|v| v.get("missed").cloned())
-        .and_then(|m| serde_json::from_value(m).ok())
-        .unwrap_or_default();
+    let missed_before = session::missed_before(&sessions, card_ref);
     let c = ctx.color_stdout;
     println!("{}", paint(&card.question, BOLD, c));
     println!(

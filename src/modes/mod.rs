@@ -10,6 +10,7 @@
 pub mod learn;
 pub mod matching;
 pub mod practice;
+pub mod session;
 pub mod sort;
 pub mod test;
 
