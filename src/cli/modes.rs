@@ -521,7 +521,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
     let c = ctx.color_stdout;
     let started = ctx.now();
     let mut answers = Answers::new();
-    let mut scores: Vec<(String, String, f64, String)> = Vec::new();
+    let mut scores: Vec<test::ItemScore> = Vec::new();
     let mut drafts: Vec<i64> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         println!(
@@ -531,7 +531,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
             items.len(),
             item.kind()
         );
-        let (score, shown) = match item {
+        let score = match item {
             test::TestItem::Plan { card, question } => {
                 println!(
                     "{}\nWrite a plan; finish with a line holding only `.`",
@@ -554,16 +554,13 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                     .context("the card's rubric went missing")?;
                 let r = Grader::new(entry.item.clone())?.grade(card, &plan.join("\n"));
                 println!("{}/{} · Level {}", r.mark, r.max_mark, r.level);
-                (
-                    r.mark as f64 / r.max_mark.max(1) as f64,
-                    format!("{}/{}", r.mark, r.max_mark),
-                )
+                test::ItemScore::plan(card, &r)
             }
             test::TestItem::Sort {
+                card,
                 question,
                 headline,
                 side,
-                ..
             } => {
                 println!("{question}\n{}", paint(headline, BOLD, c));
                 let answer = answers
@@ -578,7 +575,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                         paint("✗", RED, c)
                     }
                 );
-                (f64::from(u8::from(right)), format!("{}/1", u8::from(right)))
+                test::ItemScore::sort(card, right)
             }
             test::TestItem::Match { pairs, card } => {
                 let pairs = pairs
@@ -616,26 +613,21 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                 if right < n {
                     println!("The pairs were: {}", game.answers());
                 }
-                (f64::from(right) / f64::from(n), format!("{right}/{n}"))
+                test::ItemScore::matching(card, right, n)
             }
         };
-        let card = match item {
-            test::TestItem::Plan { card, .. }
-            | test::TestItem::Sort { card, .. }
-            | test::TestItem::Match { card, .. } => card.clone(),
-        };
-        scores.push((item.kind().to_string(), card, score, shown));
+        scores.push(score);
     }
-    let total: f64 = scores.iter().map(|s| s.2).sum();
-    let overall = total / scores.len().max(1) as f64;
+    let (permille, items_json) = test::overall(&scores);
+    let overall = f64::from(permille) / 1000.0;
     let mut t = new_table(c);
     t.set_header(vec!["#", "Item", "Card", "Mark"]);
-    for (i, (kind, card, _, shown)) in scores.iter().enumerate() {
+    for (i, s) in scores.iter().enumerate() {
         t.add_row(vec![
             (i + 1).to_string(),
-            kind.clone(),
-            card.clone(),
-            shown.clone(),
+            s.kind.to_string(),
+            s.card.clone(),
+            s.shown.clone(),
         ]);
     }
     println!("\n{t}\nOverall: {:.0}%", overall * 100.0);
@@ -645,15 +637,15 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
             .map(|(id, _)| deck_of(id))
             .unwrap_or_default()
     });
-    let permille = (overall * 1000.0).round() as u32;
-    store.record_session(&finished_session(ctx,
+    store.record_session(&finished_session(
+        ctx,
         "test",
         deck,
         None,
         (permille, 1000),
         started,
         serde_json::json!({
-            "items": scores.iter().map(|s| serde_json::json!({"kind": s.0, "card": s.1, "score": s.2})).collect::<Vec<_>>(),
+            "items": items_json,
             // Items after the input ended were scored 0, not skipped.
             "finished": !answers.ended,
         }),

@@ -31,6 +31,63 @@ impl TestItem {
     }
 }
 
+/// One answered item of a test: its score (0–1) and how it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemScore {
+    pub kind: &'static str,
+    pub card: String,
+    pub score: f64,
+    /// "13/25", "1/1", "2/3".
+    pub shown: String,
+}
+
+impl ItemScore {
+    /// A plan scores its mark out of the maximum.
+    pub fn plan(card: &str, r: &crate::grade::GradeResult) -> ItemScore {
+        ItemScore {
+            kind: "plan",
+            card: card.to_string(),
+            score: f64::from(r.mark) / f64::from(r.max_mark.max(1)),
+            shown: format!("{}/{}", r.mark, r.max_mark),
+        }
+    }
+
+    /// A sorting item is right or not; unanswered is not right.
+    pub fn sort(card: &str, right: bool) -> ItemScore {
+        ItemScore {
+            kind: "sort",
+            card: card.to_string(),
+            score: f64::from(u8::from(right)),
+            shown: format!("{}/1", u8::from(right)),
+        }
+    }
+
+    /// A matching item scores its pairs right out of all.
+    pub fn matching(card: &str, right: u32, n: u32) -> ItemScore {
+        ItemScore {
+            kind: "match",
+            card: card.to_string(),
+            score: f64::from(right) / f64::from(n.max(1)),
+            shown: format!("{right}/{n}"),
+        }
+    }
+}
+
+/// The test's score as recorded (per mille of the mean item score) and the
+/// `items` of its details.
+pub fn overall(scores: &[ItemScore]) -> (u32, serde_json::Value) {
+    let total: f64 = scores.iter().map(|s| s.score).sum();
+    let mean = total / scores.len().max(1) as f64;
+    let items = scores
+        .iter()
+        .map(|s| serde_json::json!({"kind": s.kind, "card": s.card, "score": s.score}))
+        .collect();
+    (
+        (mean * 1000.0).round() as u32,
+        serde_json::Value::Array(items),
+    )
+}
+
 /// Up to `n` items rotating plan, sort, match, drawn from `cards`
 /// (`DECK/CARD`, card) in an order set by `seed`.
 pub fn build(cards: &[(String, &Card)], n: usize, seed: u64) -> Vec<TestItem> {
