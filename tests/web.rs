@@ -705,3 +705,228 @@ async fn two_tabs_and_the_cli_write_at_once_and_nothing_is_lost() {
         "2 tabs + 20 CLI drafts"
     );
 }
+
+/// The value of a hidden form field in a page.
+fn field(body: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let start = body.find(&key).unwrap_or_else(|| panic!("no field {name}")) + key.len();
+    let end = body[start..].find('"').unwrap() + start;
+    body[start..end]
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+#[tokio::test]
+async fn flashcards_show_a_card_and_record_the_rating() {
+    let s = server();
+    let r = get(&s.app, "/flashcards").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Show the answer"));
+    let card = field(&r.body, "card");
+    let token = csrf(&s.app).await;
+    let r = post(
+        &s.app,
+        "/flashcards",
+        &[
+            ("csrf", &token),
+            ("card", &card),
+            ("rating", "good"),
+            ("deck", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let st = store(&s.db);
+    assert!(st.card_state(&card).unwrap().unwrap().due > NOW);
+    let next = get(&s.app, "/flashcards").await;
+    assert_ne!(field(&next.body, "card"), card, "the next card comes up");
+}
+
+/// The side the built-in deck gives a point's headline.
+fn side_of(card: &str, headline: &str) -> &'static str {
+    let lib = Library::builtin();
+    let (_, c) = lib.card(card).unwrap();
+    let p = c.points.iter().find(|p| p.headline == headline).unwrap();
+    if p.side == planmark::model::Side::For {
+        "f"
+    } else {
+        "a"
+    }
+}
+
+fn headline_shown(body: &str) -> String {
+    let start = body.find("id=\"headline\"><strong>").unwrap() + 22;
+    let end = body[start..].find("</strong>").unwrap() + start;
+    unescape(&body[start..end])
+}
+
+async fn sort_step(app: &Router, token: &str, page: &str, extra: (&str, &str)) -> Reply {
+    let names = ["deck", "card", "seed", "answers", "started", "run"];
+    let values: Vec<String> = names.iter().map(|n| field(page, n)).collect();
+    let mut fields: Vec<(&str, &str)> = names
+        .iter()
+        .copied()
+        .zip(values.iter().map(String::as_str))
+        .collect();
+    fields.push(("csrf", token));
+    fields.push(extra);
+    post(app, "/sort", &fields).await
+}
+
+#[tokio::test]
+async fn a_sort_session_runs_to_the_end_and_is_recorded_once() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let mut page = get(&s.app, &format!("/sort?card={CARD}")).await.body;
+    let mut first_wrong = true;
+    let mut last = String::new();
+    for _ in 0..100 {
+        if !page.contains("id=\"headline\"") {
+            break;
+        }
+        let right = side_of(CARD, &headline_shown(&page));
+        // One wrong answer: it comes back, and costs one point.
+        let answer = if first_wrong {
+            if right == "f" { "a" } else { "f" }
+        } else {
+            right
+        };
+        first_wrong = false;
+        last = page.clone();
+        page = sort_step(&s.app, &token, &last, ("side", answer))
+            .await
+            .body;
+    }
+    assert!(page.contains("id=\"sort-result\""), "{page}");
+    let sessions = store(&s.db).sessions(Some("sort")).unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].correct + 1, sessions[0].total);
+    assert_eq!(sessions[0].card.as_deref(), Some(CARD));
+    // The last form sent again records nothing more.
+    let right = side_of(CARD, &headline_shown(&last));
+    sort_step(&s.app, &token, &last, ("side", right)).await;
+    assert_eq!(store(&s.db).sessions(Some("sort")).unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_stopped_sort_counts_what_was_not_answered_as_not_right() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let page = get(&s.app, &format!("/sort?card={CARD}")).await.body;
+    let right = side_of(CARD, &headline_shown(&page));
+    let page = sort_step(&s.app, &token, &page, ("side", right)).await.body;
+    let done = sort_step(&s.app, &token, &page, ("stop", "1")).await;
+    assert!(done.body.contains("Stopped: 1 of"), "{}", done.body);
+    let sessions = store(&s.db).sessions(Some("sort")).unwrap();
+    assert_eq!(sessions[0].correct, 1);
+    assert!(sessions[0].total > 2);
+}
+
+#[tokio::test]
+async fn a_match_session_completes_against_the_clock() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let mut page = get(&s.app, &format!("/match?card={CARD}&n=5")).await.body;
+    assert!(page.contains("No clean round"));
+    let seed: u64 = field(&page, "seed").parse().unwrap();
+    let lib = Library::builtin();
+    let cards = planmark::modes::session::cards(&lib, None, Some(CARD)).unwrap();
+    let game = planmark::modes::matching::MatchGame::new(
+        planmark::modes::session::match_pairs(&cards, 5, seed),
+        seed,
+    );
+    for h in 0..game.len() {
+        let answer = game.answer_for(h);
+        let (num, letter) = answer.split_at(answer.len() - 1);
+        let names = ["deck", "card", "n", "seed", "tries", "started", "run"];
+        let values: Vec<String> = names.iter().map(|n| field(&page, n)).collect();
+        let mut fields: Vec<(&str, &str)> = names
+            .iter()
+            .copied()
+            .zip(values.iter().map(String::as_str))
+            .collect();
+        fields.extend([
+            ("csrf", token.as_str()),
+            ("headline", num),
+            ("detail", letter),
+        ]);
+        page = post(&s.app, "/match", &fields).await.body;
+    }
+    assert!(page.contains("All 5 matched"), "{page}");
+    assert!(page.contains("first clean round"));
+    let sessions = store(&s.db).sessions(Some("match")).unwrap();
+    assert_eq!((sessions[0].correct, sessions[0].total), (5, 5));
+    let again = get(&s.app, &format!("/match?card={CARD}&n=5")).await.body;
+    assert!(again.contains("Personal best for russia-1917-53 (5 pairs)"));
+}
+
+#[tokio::test]
+async fn learn_checks_each_factor_with_the_grader_and_records_on_give_up() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let page = get(&s.app, &format!("/learn?card={CARD}")).await.body;
+    assert!(page.contains("Name the 19 factors"));
+    let base = |p: &str| -> Vec<(String, String)> {
+        ["card", "lines", "started", "run"]
+            .iter()
+            .map(|n| (n.to_string(), field(p, n)))
+            .collect()
+    };
+    let mut fields = base(&page);
+    fields.push(("line".into(), "Lenins testamant".into()));
+    fields.push(("csrf".into(), token.clone()));
+    let f: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let page = post(&s.app, "/learn", &f).await.body;
+    assert!(
+        page.contains("✓ Lenin&#39;s testament") || page.contains("✓ Lenin's testament"),
+        "{page}"
+    );
+    assert!(page.contains("Recalled 1 of 19"));
+    let mut fields = base(&page);
+    fields.push(("stop".into(), "1".into()));
+    fields.push(("csrf".into(), token.clone()));
+    let f: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let done = post(&s.app, "/learn", &f).await.body;
+    assert!(done.contains("Recalled 1 of 19 factors."));
+    let sessions = store(&s.db).sessions(Some("learn")).unwrap();
+    assert_eq!((sessions[0].correct, sessions[0].total), (1, 19));
+}
+
+#[tokio::test]
+async fn a_practice_test_is_marked_item_by_item_and_recorded() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let page = get(&s.app, "/test?n=3").await.body;
+    assert!(page.contains("Item 3 of 3"));
+    let names = ["deck", "n", "seed", "started", "run"];
+    let values: Vec<String> = names.iter().map(|n| field(&page, n)).collect();
+    let mut fields: Vec<(&str, &str)> = names
+        .iter()
+        .copied()
+        .zip(values.iter().map(String::as_str))
+        .collect();
+    fields.push(("csrf", &token));
+    fields.push(("plan0", PLAN));
+    let r = post(&s.app, "/test", &fields).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"test-result\""));
+    let sessions = store(&s.db).sessions(Some("test")).unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].total, 1000);
+    assert!(sessions[0].details_json.contains("\"kind\":\"plan\""));
+}

@@ -8,6 +8,7 @@
 mod db;
 mod error;
 mod layout;
+mod modes;
 mod practice;
 mod progress;
 mod security;
@@ -148,6 +149,14 @@ fn routes(state: App) -> Router {
         .route("/history", get(progress::history))
         .route("/attempt/{id}", get(progress::attempt))
         .route("/stats", get(progress::stats))
+        .route(
+            "/flashcards",
+            get(modes::flashcards).post(modes::flashcards_rate),
+        )
+        .route("/sort", get(modes::sort_page).post(modes::sort_answer))
+        .route("/match", get(modes::match_page).post(modes::match_answer))
+        .route("/learn", get(modes::learn_page).post(modes::learn_answer))
+        .route("/test", get(modes::test_page).post(modes::test_answer))
         .route("/assets/app.js", get(layout::script))
         .route("/assets/style.css", get(layout::style))
         .fallback(error::not_found)
