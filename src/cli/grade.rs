@@ -279,20 +279,9 @@ impl Sink {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 if self.count == 1 {
-                    let mut header =
-                        vec!["id", "mark", "max_mark", "level", "coverage", "judgement"];
-                    header.extend(self.factor_ids.iter().map(String::as_str));
-                    w.write_record(&header)?;
+                    w.write_record(planmark::report::markbook_header(&self.factor_ids))?;
                 }
-                let mut row = vec![
-                    r.id.clone(),
-                    r.mark.to_string(),
-                    r.max_mark.to_string(),
-                    r.level.to_string(),
-                    format!("{:.3}", r.coverage),
-                    u8::from(r.judgement.found).to_string(),
-                ];
-                row.extend(r.factors.iter().map(|f| u8::from(f.covered).to_string()));
+                let row = planmark::report::markbook_row(&r);
                 w.write_record(&row)?;
                 let bytes = w.into_inner().map_err(|e| e.into_error())?;
                 out.write_all(&bytes)?;

@@ -114,16 +114,6 @@ fn plan_id(p: &Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
-const TEXT_COLUMN_GUESSES: &[&str] = &["plan", "text", "answer", "response", "essay plan", "essay"];
-const ID_COLUMN_GUESSES: &[&str] = &[
-    "id",
-    "student",
-    "name",
-    "student name",
-    "email",
-    "candidate",
-];
-
 /// Plans from a CSV file, one per row.
 pub fn from_csv(
     path: &Path,
@@ -134,96 +124,16 @@ pub fn from_csv(
         path: path.to_path_buf(),
         source,
     })?;
-    // Spreadsheets in some countries export with `;` or tabs: take whichever
-    // separator the header line uses most.
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(&file), &mut first).map_err(
-        |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-    )?;
-    let delimiter = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(file);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(path, &e))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let columns = headers.join(", ");
-    let text_idx = match text_column {
-        Some(name) => find(name).ok_or_else(|| bad_input(path, format!(
-            "the CSV has no column `{name}`; use `--text-column NAME`; the CSV has columns: {columns}"
-        )))?,
-        None => TEXT_COLUMN_GUESSES
-            .iter()
-            .find_map(|g| find(g))
-            .ok_or_else(|| bad_input(path, format!(
-                "cannot tell which column holds the plans; use `--text-column NAME`; the CSV has columns: {columns}"
-            )))?,
-    };
-    let id_idx = match id_column {
-        Some(name) => Some(find(name).ok_or_else(|| bad_input(path, format!(
-            "the CSV has no column `{name}`; use `--id-column NAME`; the CSV has columns: {columns}"
-        )))?),
-        None => ID_COLUMN_GUESSES.iter().find_map(|g| find(g)),
-    };
-    let path = path.to_path_buf();
-    Ok(Box::new(reader.into_records().enumerate().map(
-        move |(i, rec)| {
-            // Row 1 is the header, so the first record is line 2 of a simple file.
-            let row_id = format!("row {}", i + 2);
-            let rec = rec.map_err(|e| ItemError {
-                id: row_id.clone(),
-                message: csv_error(&path, &e).to_string(),
-            })?;
-            let id = id_idx
-                .and_then(|j| rec.get(j))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map_or(row_id.clone(), str::to_string);
-            let text = rec.get(text_idx).ok_or_else(|| ItemError {
-                id: id.clone(),
-                message: format!("{row_id} has no value in the plan column"),
-            })?;
-            if text.len() as u64 > PLAN_LIMIT {
-                return Err(ItemError {
-                    id,
-                    message: format!("the plan is over the {PLAN_LIMIT}-byte limit"),
-                });
-            }
-            Ok(PlanItem {
+    let rows = planmark::interchange::classlist::read_csv(file, text_column, id_column, PLAN_LIMIT)
+        .map_err(|message| bad_input(path, message))?;
+    let shown = path.display().to_string();
+    Ok(Box::new(rows.map(move |row| {
+        row.map(|(id, text)| PlanItem { id, text })
+            .map_err(|(id, message)| ItemError {
                 id,
-                text: text.to_string(),
+                message: format!("cannot read {shown}: {message}"),
             })
-        },
-    )))
-}
-
-fn csv_error(path: &Path, e: &csv::Error) -> Error {
-    let line = e
-        .position()
-        .map(|p| format!(" (line {})", p.line()))
-        .unwrap_or_default();
-    let what = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "the CSV is not UTF-8 text; export it as \"CSV UTF-8\"".to_string()
-        }
-        _ => e.to_string(),
-    };
-    bad_input(path, format!("{what}{line}"))
+    })))
 }
 
 fn bad_input(path: &Path, message: String) -> Error {

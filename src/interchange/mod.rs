@@ -4,6 +4,7 @@
 //! each one they cannot read is reported with its number and why.
 
 pub mod anki;
+pub mod classlist;
 pub mod knowt;
 pub mod termdef;
 

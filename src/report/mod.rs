@@ -112,6 +112,30 @@ impl ClassSummary {
     }
 }
 
+/// The markbook's header: the plan's id, mark, level, coverage, judgement,
+/// then one column per factor id (1 covered, 0 not).
+pub fn markbook_header(factor_ids: &[String]) -> Vec<String> {
+    let mut header: Vec<String> = ["id", "mark", "max_mark", "level", "coverage", "judgement"]
+        .map(str::to_string)
+        .to_vec();
+    header.extend(factor_ids.iter().cloned());
+    header
+}
+
+/// One plan's row of the markbook, matching [`markbook_header`].
+pub fn markbook_row(r: &GradeResult) -> Vec<String> {
+    let mut row = vec![
+        r.id.clone(),
+        r.mark.to_string(),
+        r.max_mark.to_string(),
+        r.level.to_string(),
+        format!("{:.3}", r.coverage),
+        u8::from(r.judgement.found).to_string(),
+    ];
+    row.extend(r.factors.iter().map(|f| u8::from(f.covered).to_string()));
+    row
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
