@@ -250,10 +250,16 @@ fn every_card_gets_a_starter_rubric_that_tops_its_own_model_answer() {
     let lib = planmark::library::Library::builtin();
     for deck in &lib.decks {
         for card in &deck.item.cards {
+            let abbreviations = planmark::authoring::starter::deck_abbreviations(
+                &deck.item,
+                card,
+                &Default::default(),
+            );
             let text = planmark::authoring::starter::starter_rubric(
                 &deck.item.id,
                 card,
-                &Default::default(),
+                &abbreviations,
+                &card.id,
             );
             let (level, top) = planmark::authoring::starter::model_answer_level(&text, card)
                 .unwrap_or_else(|| panic!("{}: the starter rubric does not parse", card.id));
@@ -681,4 +687,129 @@ fn pooled_band_fit_needs_the_same_levels_and_gives_one_scheme() {
         .code(2)
         .stderr(predicate::str::contains("need the same levels and marks"));
     let _ = rubric;
+}
+
+#[test]
+fn rubric_new_takes_its_id_from_the_file_or_id_and_warns_on_a_built_in_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("my-women.toml");
+    planmark()
+        .args(["rubric", "new", "--card", "russia-1917-53/women", "-o"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("(id `my-women`)")
+                .and(predicate::str::contains("warning").not()),
+        );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\nid = \"my-women\""), "{text}");
+    // The card's Five-Year Plans bring their abbreviations, the Russia list's
+    // Trotsky and Zinoviev do not.
+    assert!(text.contains("\"5YP\" = \"Five-Year Plan\""));
+    assert!(!text.contains("\"Z+K\""), "{text}");
+    let phrases: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("phrases = "))
+        .collect();
+    assert_eq!(phrases.len(), 8);
+    assert!(
+        phrases.iter().all(|l| !l.contains("Most women worked")),
+        "{phrases:?}"
+    );
+    // --id wins; a built-in's id is allowed but warned about.
+    planmark()
+        .args(["rubric", "new", "--card", "women", "--id", "women"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\nid = \"women\""))
+        .stderr(predicate::str::contains(
+            "`women` is already the id of a built-in rubric",
+        ));
+    planmark()
+        .args(["rubric", "new", "--card", "women", "--id", "Not An Id"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("e.g. `not-an-id`"));
+}
+
+#[test]
+fn rubric_new_into_a_missing_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing/dir/x.toml");
+    planmark()
+        .args(["rubric", "new", "--card", "women", "-o"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "missing/dir does not exist (create it first",
+        ));
+    assert!(!path.exists());
+}
+
+#[test]
+fn rubric_check_reports_every_syntax_error_in_one_run() {
+    let (_d, a) = check(
+        "[[factor]]\nid = \"a\"\nlabel = \"a\nphrases = [\"alpha one\"]\nweight = 1.0.0\n[[factor]\nid = \"b\"\nlabel = \"b\"\nphrases = [x]\n[[band]]\nlevel = 1\nmarks = [1, 2]\n",
+        &[],
+    );
+    let out = a.code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    for place in ["r.toml:5:11", "r.toml:7:13", "r.toml:8:10", "r.toml:11:12"] {
+        assert!(err.contains(place), "{place} missing from:\n{err}");
+    }
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("4 errors"), "{stdout}");
+}
+
+#[test]
+fn rubric_check_warns_on_a_missing_level_and_coverage_going_the_wrong_way() {
+    let factors = format!(
+        "{}{}",
+        factor("a", "side = \"for\"\nphrases = [\"Lenin's testament\"]"),
+        factor(
+            "b",
+            "side = \"against\"\nphrases = [\"socialism in one country\"]"
+        )
+    );
+    let gap = "\n[[band]]\nlevel = 3\nmarks = [11, 15]\nmin-factors = 2\n[[band]]\nlevel = 1\nmarks = [1, 5]\nmin-factors = 1\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.toml");
+    std::fs::write(&path, format!("id = \"r\"\nmax-mark = 15\n{factors}{gap}")).unwrap();
+    let a = planmark().args(["rubric", "check"]).arg(&path).assert();
+    a.code(0).stderr(
+        predicate::str::contains(
+            "no band gives 6–10 marks: level 3 starts at 11 and level 1 below it stops at 5",
+        )
+        .and(predicate::str::contains("r.toml:22:9")),
+    );
+    let wrong_way = "\n[[band]]\nlevel = 2\nmarks = [2, 2]\nmin-factors = 2\nmin-coverage = 0.3\n[[band]]\nlevel = 1\nmarks = [1, 1]\nmin-coverage = 0.5\n";
+    let (_d, a) = check(&format!("{factors}{wrong_way}"), &["--deny-warnings"]);
+    a.code(1).stderr(predicate::str::contains(
+        "band level 1 asks for more coverage (0.5) than level 2 above it (0.3)",
+    ));
+}
+
+#[test]
+fn a_bad_side_says_for_or_against_in_any_case() {
+    let (_d, a) = check(
+        &format!(
+            "{}{BANDS}",
+            factor("a", "side = \"pro\"\nphrases = [\"alpha one\"]")
+        ),
+        &[],
+    );
+    a.code(2).stderr(
+        predicate::str::contains("use for or against (any case), or neutral (the default)")
+            .and(predicate::str::contains("FOR, For").not()),
+    );
+    let (_d, a) = check(
+        &format!(
+            "{}{BANDS}",
+            factor("a", "side = \"aGaInSt\"\nphrases = [\"alpha one\"]")
+        ),
+        &[],
+    );
+    a.code(0);
 }

@@ -229,7 +229,15 @@ pub fn check_rubric(path: &Path, text: &str, ctx: &CheckContext) -> FileDiagnost
     };
     let rubric: Rubric = match load::parse(path, text, format) {
         Ok(r) => r,
-        Err(d) => return d,
+        Err(mut d) => {
+            if format == Format::Toml {
+                d.diagnostics.extend(later_syntax_errors(path, text));
+                let start = |d: &Diagnostic| d.span.as_ref().map_or(0, |s| s.start);
+                d.diagnostics.sort_by_key(start);
+                d.diagnostics.dedup_by_key(|d| start(d));
+            }
+            return d;
+        }
     };
     let loc = Locator::new(text, format);
     out.diagnostics
@@ -248,6 +256,52 @@ pub fn check_rubric(path: &Path, text: &str, ctx: &CheckContext) -> FileDiagnost
         return out;
     }
     out.diagnostics.extend(warnings(&rubric, &loc, ctx));
+    out
+}
+
+/// Most syntax errors a TOML file has beyond the first, so one run reports
+/// them all: the line of each error is commented out (same length, so every
+/// position stays put) and the file is read again. Once a table header has
+/// been commented out, its keys join the table above, so "duplicate key"
+/// errors after that are the masking's doing and are left out.
+fn later_syntax_errors(path: &Path, text: &str) -> Vec<Diagnostic> {
+    const MAX: usize = 50;
+    let mut masked = text.to_string();
+    let mut out = Vec::new();
+    let mut masked_lines: Vec<usize> = Vec::new();
+    let mut masked_header = false;
+    while out.len() < MAX {
+        // A syntax error is one the TOML reader itself raises.
+        let Err(e) = masked.parse::<toml::Table>() else {
+            break;
+        };
+        let Some(span) = e.span() else { break };
+        let line_start = masked[..span.start.min(masked.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        if masked_lines.contains(&line_start) {
+            break;
+        }
+        let dup = e.message().contains("duplicate key");
+        if !(masked_header && dup)
+            && let Err(d) = load::parse::<toml::Table>(path, &masked, Format::Toml)
+        {
+            out.extend(d.diagnostics);
+        }
+        masked_lines.push(line_start);
+        let line_end = masked[line_start..]
+            .find('\n')
+            .map_or(masked.len(), |i| line_start + i);
+        let line = &masked[line_start..line_end];
+        let Some(first) = line.find(|c: char| !c.is_whitespace()) else {
+            break;
+        };
+        masked_header |= line[first..].starts_with('[');
+        // Comment the line out: `#` over its first character, the rest kept.
+        let at = line_start + first;
+        let width = masked[at..].chars().next().map_or(1, char::len_utf8);
+        masked.replace_range(at..at + width, &"#".repeat(width));
+    }
     out
 }
 
@@ -351,6 +405,96 @@ fn implies(later: &Band, earlier: &Band) -> bool {
         && (earlier.judgement != Some(true) || later.judgement == Some(true))
 }
 
+/// Bands that leave marks or levels out, or whose coverage thresholds rise
+/// going down: allowed, but almost always a slip.
+fn band_warnings(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at =
+        |i: usize, key: &'static str| loc.span(&[Seg::Key("band"), Seg::Index(i), Seg::Key(key)]);
+    let range = |lo: u32, hi: u32| {
+        if lo == hi {
+            format!("{lo} mark{}", if lo == 1 { "" } else { "s" })
+        } else {
+            format!("{lo}–{hi} marks")
+        }
+    };
+    for (i, pair) in r.bands.windows(2).enumerate() {
+        let (upper, lower) = (&pair[0], &pair[1]);
+        if lower.marks[1] + 1 < upper.marks[0] {
+            let missing = range(lower.marks[1] + 1, upper.marks[0] - 1);
+            out.push(
+                Diagnostic::warning(format!(
+                    "no band gives {missing}: level {} starts at {} and level {} below it stops at {}",
+                    upper.level, upper.marks[0], lower.level, lower.marks[1]
+                ))
+                .at(at(i + 1, "marks"))
+                .label("a level is missing above this band")
+                .help(format!(
+                    "add a band for {missing} between them, or widen one of them to meet the other"
+                )),
+            );
+        } else if upper.level > lower.level + 1 {
+            out.push(
+                Diagnostic::warning(format!(
+                    "no band has level {}: level {} is followed by level {}",
+                    lower.level + 1,
+                    upper.level,
+                    lower.level
+                ))
+                .at(at(i + 1, "level"))
+                .label("the level above this is missing")
+                .help("number the levels without gaps, e.g. AQA's 5, 4, 3, 2, 1"),
+            );
+        }
+        if let (Some(up), Some(down)) = (upper.min_coverage, lower.min_coverage)
+            && down > up
+        {
+            out.push(
+                Diagnostic::warning(format!(
+                    "band level {} asks for more coverage ({down}) than level {} above it ({up})",
+                    lower.level, upper.level
+                ))
+                .at(at(i + 1, "min-coverage"))
+                .label("higher than the band above")
+                .help(format!(
+                    "`min-coverage` should fall going down the levels: give level {} less than {up}, or level {} more",
+                    lower.level, upper.level
+                )),
+            );
+        }
+    }
+    if let (Some(top), Some(max)) = (r.bands.first(), r.max_mark)
+        && top.marks[1] < max
+    {
+        out.push(
+            Diagnostic::warning(format!(
+                "no band gives {}: `max-mark = {max}` but the top band stops at {}",
+                range(top.marks[1] + 1, max),
+                top.marks[1]
+            ))
+            .at(at(0, "marks"))
+            .label("below max-mark")
+            .help("raise this band's top mark to max-mark, or lower max-mark"),
+        );
+    }
+    if let Some(bottom) = r.bands.last()
+        && bottom.marks[0] > 1
+    {
+        out.push(
+            Diagnostic::warning(format!(
+                "no band gives {}: the lowest band, level {}, starts at {}",
+                range(1, bottom.marks[0] - 1),
+                bottom.level,
+                bottom.marks[0]
+            ))
+            .at(at(r.bands.len() - 1, "marks"))
+            .label("nothing below this band")
+            .help("add a band for the weakest plans that still earn something, e.g. level 1 with marks [1, 5]"),
+        );
+    }
+    out
+}
+
 fn words_of(text: &str, expander: &Expander) -> Vec<String> {
     expander
         .expand(text, tokenize(text))
@@ -360,7 +504,7 @@ fn words_of(text: &str, expander: &Expander) -> Vec<String> {
 }
 
 fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = band_warnings(r, loc);
     let expander = Expander::new(
         r.abbreviations
             .iter()

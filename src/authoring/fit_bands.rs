@@ -180,6 +180,12 @@ fn acceptable(bands: &[Band], start: &[Band], limits: &Limits) -> bool {
         if s.min_per_side.unwrap_or(0) >= 1 && b.min_per_side.unwrap_or(0) == 0 {
             return false;
         }
+        // Coverage thresholds fall going down (`rubric check` warns otherwise).
+        if let (Some(upper), Some(c)) = (i.checked_sub(1).map(|j| &bands[j]), b.min_coverage)
+            && upper.min_coverage.is_some_and(|u| c > u)
+        {
+            return false;
+        }
         // Bands are tried top to bottom: one that asks no more than a band
         // above it can never apply (a floor with no conditions is fine below
         // bands that have some).

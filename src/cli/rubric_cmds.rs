@@ -36,6 +36,10 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  planmark rubric new --card russia-1917-53/women -o my-women.toml      # id `my-women`
+  planmark rubric new --card women --id women-y12 -o rubrics/women-y12.toml
+  planmark rubric new --card russia-1917-53/women                        # print it")]
 pub struct NewArgs {
     /// The card to write a rubric for, as DECK/CARD.
     #[arg(long, value_name = "DECK/CARD")]
@@ -43,6 +47,9 @@ pub struct NewArgs {
     /// Write to this file instead of standard output (never overwrites).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// The rubric's id [default: the output file's name, else the card's id].
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
 }
 
 /// Calibrate rubrics against teacher-marked sample plans.
@@ -205,31 +212,71 @@ fn check(ctx: &Context, args: CheckArgs) -> Result<u8> {
 }
 
 fn new(ctx: &Context, args: NewArgs) -> Result<u8> {
+    use planmark::authoring::starter::{deck_abbreviations, slug, starter_rubric};
     let lib = ctx.library();
     let (deck, card) = lib.card(&args.card)?;
-    // The abbreviations other rubrics for this deck already use.
-    let mut abbreviations = std::collections::BTreeMap::new();
+    let id = match (&args.id, &args.output) {
+        (Some(id), _) => {
+            let ok = !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            if !ok {
+                anyhow::bail!(
+                    "--id `{id}` is not a usable id: use lower-case letters, digits and `-` (at most 64), e.g. `{}`",
+                    slug(id)
+                );
+            }
+            id.clone()
+        }
+        (None, Some(path)) => {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(slug)
+                .unwrap_or_default();
+            if stem.is_empty() {
+                slug(&card.id)
+            } else {
+                stem
+            }
+        }
+        (None, None) => slug(&card.id),
+    };
+    if let Some(existing) = lib.rubrics.iter().find(|r| r.item.id == id) {
+        let whose = match &existing.origin {
+            planmark::library::Origin::BuiltIn(_) => "a built-in rubric".to_string(),
+            planmark::library::Origin::File(p) => format!("the rubric at {}", p.display()),
+        };
+        eprintln!(
+            "{}",
+            render::warning_line(
+                &format!(
+                    "`{id}` is already the id of {whose}; in a library folder yours would replace it for `--rubric {id}`. Choose another with --id (or another file name)."
+                ),
+                ctx.color_stderr
+            )
+        );
+    }
+    // The abbreviations other rubrics for this deck already use; only those
+    // this card's text needs are kept.
+    let mut known = std::collections::BTreeMap::new();
     for r in lib.rubrics.iter().filter(|r| {
         r.item
             .card
             .as_deref()
             .is_some_and(|c| c.starts_with(&format!("{}/", deck.id)))
     }) {
-        abbreviations.extend(r.item.abbreviations.clone());
+        known.extend(r.item.abbreviations.clone());
     }
-    let text = planmark::authoring::starter::starter_rubric(&deck.id, card, &abbreviations);
+    let abbreviations = deck_abbreviations(deck, card, &known);
+    let text = starter_rubric(&deck.id, card, &abbreviations, &id);
     match args.output {
         Some(path) => {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .with_context(|| {
-                    format!("cannot create {} (it is never overwritten)", path.display())
-                })?;
-            std::io::Write::write_all(&mut f, text.as_bytes())?;
+            write_new_file(&path, &text)?;
             eprintln!(
-                "Wrote {}. Next: edit the aliases, then `planmark rubric check {}`.",
+                "Wrote {} (id `{id}`). Next: edit the aliases, then `planmark rubric check {}`.",
                 path.display(),
                 path.display()
             );
@@ -237,6 +284,46 @@ fn new(ctx: &Context, args: NewArgs) -> Result<u8> {
         None => print!("{text}"),
     }
     Ok(exit::OK)
+}
+
+/// Writes a file that must not exist yet, through a temporary file in the
+/// same folder (written, fsynced, then linked in only if the name is free).
+fn write_new_file(path: &std::path::Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: the folder {} does not exist (create it first: mkdir -p {})",
+            path.display(),
+            dir.display(),
+            dir.display()
+        );
+    }
+    if path.exists() {
+        anyhow::bail!(
+            "cannot create {}: it already exists, and it is never overwritten (choose another name)",
+            path.display()
+        );
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".planmark-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create {}: {} (it is never overwritten)",
+            path.display(),
+            e.error
+        )
+    })?;
+    Ok(())
 }
 
 fn test(ctx: &Context, args: TestArgs) -> Result<u8> {

@@ -3,19 +3,30 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Which side of the question a point or factor argues.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
+/// Which side of the question a point or factor argues. Files may write it
+/// in any case (`for`, `For`, `AGAINST`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
-    #[serde(alias = "For", alias = "FOR")]
     For,
-    #[serde(alias = "Against", alias = "AGAINST")]
     Against,
     #[default]
-    #[serde(alias = "Neutral", alias = "NEUTRAL")]
     Neutral,
+}
+
+/// What a `side` may be, as the error for a wrong one lists them.
+pub const SIDES: &[&str] = &["for", "against", "neutral"];
+
+impl<'de> Deserialize<'de> for Side {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Side, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.to_lowercase().as_str() {
+            "for" => Ok(Side::For),
+            "against" => Ok(Side::Against),
+            "neutral" => Ok(Side::Neutral),
+            _ => Err(serde::de::Error::unknown_variant(&s, SIDES)),
+        }
+    }
 }
 
 impl Side {

@@ -273,11 +273,15 @@ fn improve(mut d: Diagnostic) -> Diagnostic {
         if let Some((unknown, expected)) = names.split_first() {
             d.message = format!("`{unknown}` is not an allowed value");
             d.label = Some("not allowed here".into());
-            let list = expected.join(", ");
+            let allowed = if expected == super::deck::SIDES {
+                "for or against (any case), or neutral (the default)".to_string()
+            } else {
+                format!("one of: {}", expected.join(", "))
+            };
             d.help = Some(
-                match did_you_mean(unknown, expected.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`? Use one of: {list}"),
-                    None => format!("use one of: {list}"),
+                match did_you_mean(&unknown.to_lowercase(), expected.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`? Use {allowed}"),
+                    None => format!("use {allowed}"),
                 },
             );
         }
