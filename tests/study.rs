@@ -183,7 +183,7 @@ fn a_plan_survives_a_rubric_that_fails_to_load() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("saved as draft #1")
+            predicate::str::contains("Draft #1 saved")
                 .and(predicate::str::contains("broken.toml:5")),
         );
     env.cmd(NOW)
@@ -472,4 +472,339 @@ fn another_programs_sqlite_file_is_refused_and_left_alone() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(journal, "delete", "WAL was not switched on");
+}
+
+/// `planmark practice` reading a pipe that the test writes to.
+fn piped_practice(env: &Env, card: &str) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("planmark"))
+        .args(["practice", "--card", card, "--rating", "good"])
+        .env("PLANMARK_DB", env.db())
+        .env("PLANMARK_NOW", NOW.to_string())
+        .env("PLANMARK_LIBRARY", env.dir.path().join("lib"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Polls the open draft until `done` says so (or gives up after a minute).
+fn wait_for_draft(env: &Env, done: impl Fn(&str) -> bool) -> Option<String> {
+    for _ in 0..600 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let plan: Option<String> = env
+            .conn()
+            .query_row(
+                "SELECT plan FROM drafts ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if plan.as_deref().is_some_and(&done) {
+            return plan;
+        }
+    }
+    None
+}
+
+#[test]
+fn piped_lines_that_arrive_together_are_saved_without_waiting_for_more() {
+    use std::io::Write;
+    let env = Env::new();
+    env.cmd(NOW).arg("due").assert().success();
+    let mut child = piped_practice(&env, "test/one");
+    let mut stdin = child.stdin.take().unwrap();
+    // Five lines in one write, then silence: no sixth line, no end of input.
+    stdin
+        .write_all(b"- one\n- two\n- three\n- four\n- five\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let saved = wait_for_draft(&env, |p| p.lines().count() == 5);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        saved.as_deref(),
+        Some("- one\n- two\n- three\n- four\n- five"),
+        "all five lines reached the draft while the process waited for more"
+    );
+}
+
+/// Holds the database's write lock, as another program might.
+fn hold_write_lock(env: &Env) -> Connection {
+    let c = env.conn();
+    c.execute_batch("BEGIN EXCLUSIVE;").unwrap();
+    c
+}
+
+#[test]
+fn a_database_locked_for_longer_than_the_busy_timeout_drops_no_line() {
+    use std::io::Write;
+    let env = Env::new();
+    env.cmd(NOW).arg("due").assert().success();
+    let lock = hold_write_lock(&env);
+    let mut child = piped_practice(&env, "test/one");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"- one\n- two\n- three\n- four\n- appointments\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    // Past the 5-second busy timeout, so the first saves fail; then the
+    // lock goes and the end of input comes.
+    std::thread::sleep(std::time::Duration::from_secs(7));
+    lock.execute_batch("COMMIT;").unwrap();
+    drop(lock);
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: String = env
+        .conn()
+        .query_row("SELECT plan FROM attempts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(plan, "- one\n- two\n- three\n- four\n- appointments");
+}
+
+#[test]
+fn a_database_locked_to_the_end_leaves_the_plan_in_a_file_that_comes_back() {
+    use std::io::Write;
+    let env = Env::new();
+    env.cmd(NOW).arg("due").assert().success();
+    let lock = hold_write_lock(&env);
+    let mut child = piped_practice(&env, "test/one");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"- one\n- two\n- three\n- four\n- five\n")
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Your plan is kept in"), "{stderr}");
+    let files: Vec<PathBuf> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("study.db.draft-"))
+        .collect();
+    assert_eq!(files.len(), 1, "{stderr}");
+    assert!(
+        std::fs::read_to_string(&files[0])
+            .unwrap()
+            .ends_with("- one\n- two\n- three\n- four\n- five\n")
+    );
+    lock.execute_batch("COMMIT;").unwrap();
+    drop(lock);
+    // The next run takes the file back into the database.
+    env.cmd(NOW)
+        .arg("drafts")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("it is back in the database"))
+        .stdout(predicate::str::contains(
+            "- one - two - three - four - five",
+        ));
+    assert!(!files[0].exists());
+    env.cmd(NOW)
+        .args(["drafts", "--show", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "- one\n- two\n- three\n- four\n- five",
+        ));
+}
+
+#[test]
+fn practice_into_a_closed_pipe_still_records_the_attempt() {
+    let env = Env::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("planmark"))
+        .args(["practice", "--card", "test/one"])
+        .env("PLANMARK_DB", env.db())
+        .env("PLANMARK_NOW", NOW.to_string())
+        .env("PLANMARK_LIBRARY", env.dir.path().join("lib"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -1`: the reader takes one line and goes.
+    let mut first = String::new();
+    {
+        use std::io::BufRead;
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut first).unwrap();
+    }
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"his appointments\n").unwrap();
+    }
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "exit {status:?}: a closed output is not a failure"
+    );
+    let plan: String = env
+        .conn()
+        .query_row("SELECT plan FROM attempts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(plan, "his appointments");
+}
+
+#[test]
+fn the_editor_gets_a_private_new_file_not_a_predictable_one() {
+    let env = Env::new();
+    let tmp = env.dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    // What an attacker could plant under the old predictable name.
+    let victim = env.dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    for n in 1..4 {
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&victim, tmp.join(format!("planmark-draft-{n}.md"))).unwrap();
+    }
+    let report = env.dir.path().join("report.txt");
+    let script = env.dir.path().join("editor.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nstat -c '%a %F' \"$1\" > '{}'\nprintf 'his appointments\\n' >> \"$1\"\n",
+            report.display()
+        ),
+    )
+    .unwrap();
+    env.cmd(NOW)
+        .args([
+            "practice", "--card", "test/one", "--editor", "--rating", "good",
+        ])
+        .env("EDITOR", format!("sh {}", script.display()))
+        .env_remove("VISUAL")
+        .env("TMPDIR", &tmp)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    let seen = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(seen.trim(), "600 regular file", "private, and not a link");
+    let plan: String = env
+        .conn()
+        .query_row("SELECT plan FROM attempts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(plan, "his appointments");
+    let planted = [
+        "planmark-draft-1.md",
+        "planmark-draft-2.md",
+        "planmark-draft-3.md",
+    ];
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !planted.contains(&n.as_str()))
+        .collect();
+    assert!(left.is_empty(), "the temporary file is removed: {left:?}");
+}
+
+#[test]
+fn a_piped_plan_over_the_limit_is_refused_keeping_what_was_read() {
+    let env = Env::new();
+    let line = format!("- appointments {}\n", "x".repeat(1000));
+    let input = line.repeat(1100);
+    env.cmd(NOW)
+        .args(["practice", "--card", "test/one"])
+        .write_stdin(input)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("over the 1048576-byte limit")
+                .and(predicate::str::contains("Draft #1 saved")),
+        );
+    let plan: String = env
+        .conn()
+        .query_row("SELECT plan FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        plan.len() > 1_000_000 && plan.len() <= 1_048_576,
+        "{}",
+        plan.len()
+    );
+}
+
+#[test]
+fn a_resumed_plan_counts_the_time_of_every_sitting() {
+    use std::io::Write;
+    let env = Env::new();
+    let broken = env.dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        "id = \"x\"\n[[factor]]\nid = \"f\"\nlabel = \"F\"\npatterns = ['(']\n",
+    )
+    .unwrap();
+    // First sitting: a line, a pause of over a second, a line; the rubric
+    // fails, so the plan stays a draft.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("planmark"))
+        .args(["practice", "--card", "test/one", "--rubric"])
+        .arg(&broken)
+        .env("PLANMARK_DB", env.db())
+        .env("PLANMARK_NOW", NOW.to_string())
+        .env("PLANMARK_LIBRARY", env.dir.path().join("lib"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"his appointments\n").unwrap();
+    stdin.flush().unwrap();
+    // Once the first line is saved, the sitting has surely begun.
+    assert!(wait_for_draft(&env, |p| p == "his appointments").is_some());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    stdin.write_all(b"as General Secretary\n").unwrap();
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+    // Second sitting, with the clock the tests fix: it adds no time of its own.
+    env.cmd(NOW)
+        .args(["practice", "--resume", "1", "--rating", "good"])
+        .write_stdin("and the party machine")
+        .assert()
+        .success();
+    let (plan, duration): (String, i64) = env
+        .conn()
+        .query_row("SELECT plan, duration_ms FROM attempts", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        plan,
+        "his appointments\nas General Secretary\nand the party machine"
+    );
+    assert!(
+        duration >= 1500,
+        "the first sitting's time is counted: {duration} ms"
+    );
+}
+
+#[test]
+fn marking_with_another_cards_rubric_warns() {
+    let env = Env::new();
+    env.cmd(NOW)
+        .args([
+            "practice", "--card", "test/one", "--rubric", "two", "--rating", "good",
+        ])
+        .write_stdin("arrogant")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "rubric `two` is written for test/two, not test/one; marking with it anyway",
+        ));
+    // Its own rubric: no warning.
+    env.cmd(NOW)
+        .args([
+            "practice", "--card", "test/one", "--rubric", "one", "--rating", "good",
+        ])
+        .write_stdin("appointments")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("written for").not());
 }

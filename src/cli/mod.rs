@@ -2,9 +2,14 @@
 //! dispatch, and the mapping from errors to exit codes. The only place that
 //! prints.
 
+// First, so its macros are seen by the modules after it.
+mod out;
+
 mod deck_cmds;
+mod editor;
 mod grade;
 mod input;
+mod keys;
 mod library_cmds;
 mod modes;
 mod practice;
@@ -134,6 +139,7 @@ pub mod exit {
 }
 
 pub fn run() -> ExitCode {
+    keys::restore_on_panic();
     let cli = Cli::parse();
     let ctx = Context::new(&cli.global);
     let result = match cli.command {
@@ -225,13 +231,15 @@ impl Context {
         }
     }
 
+    /// [`Context::now`] for another thread (the draft writer).
+    pub fn clock(&self) -> planmark::study::drafts::Clock {
+        let fixed = self.fixed_now;
+        std::sync::Arc::new(move || fixed.unwrap_or_else(system_now))
+    }
+
     /// The current time in unix seconds (or $PLANMARK_NOW).
     pub fn now(&self) -> i64 {
-        self.fixed_now.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        })
+        self.fixed_now.unwrap_or_else(system_now)
     }
 
     pub fn store(&self) -> Result<planmark::study::Store, planmark::study::StoreError> {
@@ -251,6 +259,12 @@ impl Context {
             ),
         }
     }
+}
+
+fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// `planmark.db` in the platform data dir (e.g. ~/.local/share/planmark).

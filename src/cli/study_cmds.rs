@@ -334,6 +334,7 @@ fn stats_csv(report: &analytics::Stats) -> Result<()> {
 
 pub fn drafts(ctx: &Context, args: DraftsArgs) -> Result<u8> {
     let store = ctx.store()?;
+    super::practice::announce_recovered(&store, ctx);
     if let Some(id) = args.delete {
         if store.delete_draft(id)? {
             println!("Deleted draft #{id}.");

@@ -2,6 +2,7 @@
 //! behind `planmark stats`. The clock is always passed in.
 
 pub mod analytics;
+pub mod drafts;
 pub mod schedule;
 pub mod store;
 

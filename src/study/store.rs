@@ -73,6 +73,10 @@ pub const MIGRATIONS: &[&str] = &[
         details_json TEXT NOT NULL DEFAULT '{}'
     );
     CREATE INDEX sessions_by_mode ON sessions(mode, deck, finished_at);",
+    // 4: the time spent on a draft over all its sittings (older drafts had
+    // one sitting, from start to last save).
+    "ALTER TABLE drafts ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;
+    UPDATE drafts SET elapsed_ms = MAX(0, updated_at - started_at) * 1000;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -116,6 +120,8 @@ pub struct Draft {
     pub plan: String,
     pub started_at: i64,
     pub updated_at: i64,
+    /// Time spent writing it, over every sitting, up to the last save.
+    pub elapsed_ms: i64,
 }
 
 /// A graded attempt.
@@ -334,12 +340,29 @@ impl Store {
         Ok(())
     }
 
+    /// Saves a draft's plan and the time spent on it over all sittings.
+    pub fn update_draft_elapsed(
+        &self,
+        id: i64,
+        plan: &str,
+        now: i64,
+        elapsed_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE drafts SET plan = ?2, updated_at = ?3, elapsed_ms = ?4 WHERE id = ?1",
+                params![id, plan, now, elapsed_ms],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// Drafts not yet graded, newest first.
     pub fn open_drafts(&self) -> Result<Vec<Draft>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, card, rubric_id, plan, started_at, updated_at FROM drafts
+                "SELECT id, card, rubric_id, plan, started_at, updated_at, elapsed_ms FROM drafts
                  WHERE attempt_id IS NULL ORDER BY updated_at DESC, id DESC",
             )
             .map_err(|e| self.err(e))?;
@@ -350,7 +373,7 @@ impl Store {
     pub fn draft(&self, id: i64) -> Result<Option<Draft>, StoreError> {
         self.conn
             .query_row(
-                "SELECT id, card, rubric_id, plan, started_at, updated_at FROM drafts WHERE id = ?1 AND attempt_id IS NULL",
+                "SELECT id, card, rubric_id, plan, started_at, updated_at, elapsed_ms FROM drafts WHERE id = ?1 AND attempt_id IS NULL",
                 [id],
                 draft_row,
             )
@@ -370,7 +393,10 @@ impl Store {
     }
 
     /// Records a graded attempt, the card's new schedule and the review, and
-    /// closes the draft, all in one transaction.
+    /// closes the draft, all in one transaction. With a draft, the attempt
+    /// starts when the draft was begun and takes the time of all its
+    /// sittings (the draft's `elapsed_ms`) when that is longer than
+    /// `finished_at - started_at`.
     pub fn record_attempt(
         &mut self,
         a: &NewAttempt,
@@ -384,6 +410,22 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(e)?;
+        let mut started_at = a.started_at;
+        let mut duration_ms = (a.finished_at - a.started_at).max(0) * 1000;
+        if let Some(d) = draft {
+            let sittings: Option<(i64, i64)> = tx
+                .query_row(
+                    "SELECT started_at, elapsed_ms FROM drafts WHERE id = ?1",
+                    [d],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(e)?;
+            if let Some((begun, elapsed)) = sittings {
+                started_at = started_at.min(begun);
+                duration_ms = duration_ms.max(elapsed);
+            }
+        }
         tx.execute(
             "INSERT INTO attempts (card, mode, rubric_id, rubric_hash, plan, mark, max_mark, level, coverage,
                 result_json, rating, duration_ms, started_at, finished_at)
@@ -400,8 +442,8 @@ impl Store {
                 a.result.coverage,
                 result_json,
                 a.rating.as_str(),
-                (a.finished_at - a.started_at).max(0) * 1000,
-                a.started_at,
+                duration_ms,
+                started_at,
                 a.finished_at
             ],
         )
@@ -760,6 +802,7 @@ fn draft_row(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
         plan: r.get(3)?,
         started_at: r.get(4)?,
         updated_at: r.get(5)?,
+        elapsed_ms: r.get(6)?,
     })
 }
 
@@ -858,6 +901,43 @@ mod tests {
             None
         );
         assert_eq!(s.attempt(first).unwrap().unwrap().rating, "good");
+    }
+
+    #[test]
+    fn an_attempt_from_a_resumed_draft_counts_every_sitting() {
+        let mut s = Store::open_in_memory().unwrap();
+        let id = s.create_draft("d/c", Some("r"), "", 100).unwrap();
+        // Two sittings: 90 s, then (a day later) 60 s more.
+        s.update_draft_elapsed(id, "line one", 190, 90_000).unwrap();
+        s.update_draft_elapsed(id, "line one\nline two", 86_500, 150_000)
+            .unwrap();
+        assert_eq!(s.draft(id).unwrap().unwrap().elapsed_ms, 150_000);
+        let rubric = crate::model::parse_rubric(
+            Path::new("r.toml"),
+            "id = \"r\"\nmax-mark = 1\n[[factor]]\nid = \"f\"\nlabel = \"F\"\nphrases = [\"one\"]\n\
+             [[band]]\nlevel = 1\nmarks = [1, 1]\nmin-factors = 1\n",
+        )
+        .unwrap();
+        let result = crate::Grader::new(rubric).unwrap().grade("d/c", "line one");
+        let state = crate::study::Scheduler::new(0.9)
+            .unwrap()
+            .review(None, Rating::Good, 86_500);
+        let attempt = NewAttempt {
+            card: "d/c",
+            mode: "practice",
+            rubric_id: "r",
+            rubric_hash: text_hash(""),
+            plan: "line one\nline two",
+            result: &result,
+            rating: Rating::Good,
+            // This sitting began at 86 440.
+            started_at: 86_440,
+            finished_at: 86_500,
+        };
+        let a = s.record_attempt(&attempt, &state, Some(id)).unwrap();
+        let a = s.attempt(a).unwrap().unwrap();
+        assert_eq!(a.duration_ms, 150_000, "both sittings, not the last 60 s");
+        assert_eq!(a.started_at, 100, "when the draft was begun");
     }
 
     #[test]
