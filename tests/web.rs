@@ -930,3 +930,183 @@ async fn a_practice_test_is_marked_item_by_item_and_recorded() {
     assert_eq!(sessions[0].total, 1000);
     assert!(sessions[0].details_json.contains("\"kind\":\"plan\""));
 }
+
+/// A multipart/form-data body: (field, file name, content).
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "planmarkTestBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (name, file, content) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &Router, uri: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
+    let (ct, body) = multipart(parts);
+    send(
+        app,
+        Request::post(uri)
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+const CLASS: &str = "Name,Plan\nAmy,\"T arrogant; Lenins testamant hidden 1924; gen sec appointments\"\n\
+                     Ben,\"SIOC <script>alert(1)</script>\"\nCat,T missed the funeral\n";
+
+#[tokio::test]
+async fn the_teacher_page_marks_a_class_csv_as_the_html_report() {
+    let s = server();
+    let page = get(&s.app, "/teacher").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let token = csrf(&s.app).await;
+    let r = upload(
+        &s.app,
+        &format!("/teacher/grade?csrf={token}"),
+        &[
+            ("rubric", None, b"stalin-trotsky"),
+            ("csv", Some("class.csv"), CLASS.as_bytes()),
+            ("output", None, b"report"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Class report: stalin-trotsky"));
+    assert!(r.body.contains("&lt;script&gt;") && !r.body.contains("<script>alert"));
+    let factors = Library::builtin()
+        .rubric("stalin-trotsky")
+        .unwrap()
+        .item
+        .factors
+        .len();
+    assert_eq!(r.body.matches("class=\"cell ").count(), 3 * factors);
+    let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"));
+}
+
+#[tokio::test]
+async fn the_teacher_page_gives_the_markbook_csv_from_pasted_plans() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let pasted = "T arrogant and Lenins testamant\n\nSIOC popular; gen sec appointments\n";
+    let r = upload(
+        &s.app,
+        &format!("/teacher/grade?csrf={token}"),
+        &[
+            ("rubric", None, b"stalin-trotsky"),
+            ("pasted", None, pasted.as_bytes()),
+            ("output", None, b"markbook"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        r.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("markbook-stalin-trotsky.csv")
+    );
+    let lines: Vec<&str> = r.body.lines().collect();
+    assert!(lines[0].starts_with("id,mark,max_mark,level,coverage,judgement,"));
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].starts_with("plan 1,"));
+}
+
+#[tokio::test]
+async fn teacher_uploads_need_the_csrf_token_and_stop_at_20_mib() {
+    let s = server();
+    let r = upload(
+        &s.app,
+        "/teacher/grade",
+        &[
+            ("rubric", None, b"stalin-trotsky"),
+            ("csv", Some("c.csv"), CLASS.as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let token = csrf(&s.app).await;
+    let big = vec![b'a'; web::UPLOAD_LIMIT + 1];
+    let r = upload(
+        &s.app,
+        &format!("/teacher/grade?csrf={token}"),
+        &[
+            ("rubric", None, b"stalin-trotsky"),
+            ("csv", Some("c.csv"), &big),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "read while streaming: {}",
+        &r.body[..200.min(r.body.len())]
+    );
+    assert!(r.body.contains("over 20 MiB"));
+    let (ct, body) = multipart(&[("csv", Some("c.csv"), &big)]);
+    let r = send(
+        &s.app,
+        Request::post(format!("/teacher/grade?csrf={token}"))
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "declared too large"
+    );
+}
+
+#[tokio::test]
+async fn rubric_check_and_test_show_their_diagnostics() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let broken = "id = \"mine\"\nmax-mark = 10\n[[factor]]\nid = \"a\"\nlabel = \"A\"\nphrases = [\"alpha\"]\nwieght = 2\n";
+    let r = upload(
+        &s.app,
+        &format!("/teacher/rubric?csrf={token}"),
+        &[("rubric_file", Some("../../mine.toml"), broken.as_bytes())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"diagnostics\""));
+    assert!(r.body.contains("wieght"), "the unknown key is named");
+    assert!(r.body.contains("mine.toml:7:"), "with its line: {}", r.body);
+    assert!(!r.body.contains("../"), "a file name is never a path");
+    let r = upload(
+        &s.app,
+        &format!("/teacher/rubric?csrf={token}"),
+        &[("rubric", None, b"stalin-trotsky")],
+    )
+    .await;
+    assert!(r.body.contains("0 errors"));
+    assert!(
+        r.body.contains("samples · factor F1"),
+        "the library's samples are tested"
+    );
+}

@@ -12,12 +12,14 @@ mod modes;
 mod practice;
 mod progress;
 mod security;
+mod teacher;
 
 pub mod charts;
 
 use crate::grade::Grader;
 use crate::library::Library;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -157,9 +159,19 @@ fn routes(state: App) -> Router {
         .route("/match", get(modes::match_page).post(modes::match_answer))
         .route("/learn", get(modes::learn_page).post(modes::learn_answer))
         .route("/test", get(modes::test_page).post(modes::test_answer))
+        .route("/teacher", get(teacher::page))
+        .route(
+            "/teacher/grade",
+            post(teacher::grade).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/teacher/rubric",
+            post(teacher::rubric).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/assets/app.js", get(layout::script))
         .route("/assets/style.css", get(layout::style))
         .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
