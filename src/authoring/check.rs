@@ -503,6 +503,117 @@ fn words_of(text: &str, expander: &Expander) -> Vec<String> {
         .collect()
 }
 
+/// Content-word stems of a wording, in order, without stopwords.
+fn content_stems(text: &str, expander: &Expander) -> Vec<String> {
+    words_of(text, expander)
+        .into_iter()
+        .filter(|w| !is_stopword(w))
+        .collect()
+}
+
+/// Whether `small` occurs in `big` as a run of consecutive words.
+fn contains_run(big: &[String], small: &[String]) -> bool {
+    !small.is_empty() && big.windows(small.len()).any(|w| w == small)
+}
+
+/// What `with`, `not` and phrases inside other factors' phrases will do.
+fn sense_warnings(r: &Rubric, loc: &Locator, expander: &Expander) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let path = |i: usize, key: &'static str, j: usize| {
+        loc.span(&[
+            Seg::Key("factor"),
+            Seg::Index(i),
+            Seg::Key(key),
+            Seg::Index(j),
+        ])
+    };
+    // Each phrase's content stems, by factor.
+    let stems: Vec<Vec<Vec<String>>> = r
+        .factors
+        .iter()
+        .map(|f| {
+            f.phrases
+                .iter()
+                .map(|p| content_stems(&p.text, expander))
+                .collect()
+        })
+        .collect();
+    for (i, f) in r.factors.iter().enumerate() {
+        for (j, p) in f.phrases.iter().enumerate() {
+            let own = &stems[i][j];
+            // A companion inside the phrase itself is always there.
+            for w in p.companions(f) {
+                let ws = content_stems(w, expander);
+                if contains_run(own, &ws) {
+                    let at = match p.with {
+                        Some(_) => loc.span(&[
+                            Seg::Key("factor"),
+                            Seg::Index(i),
+                            Seg::Key("phrases"),
+                            Seg::Index(j),
+                        ]),
+                        None => loc.span(&[Seg::Key("factor"), Seg::Index(i), Seg::Key("with")]),
+                    };
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "`with` wording `{w}` is part of phrase `{}` of factor `{}`, so the condition always holds",
+                            p.text, f.id
+                        ))
+                        .at(at)
+                        .label("always satisfied")
+                        .help("a companion should be a different word that shows the right sense, e.g. `with = [\"1918\", \"divorce\"]` for \"Family Code\""),
+                    );
+                }
+            }
+            // Another factor's longer phrase holding this one wins where both match.
+            for (k, g) in r.factors.iter().enumerate() {
+                if k == i {
+                    continue;
+                }
+                for (l, q) in g.phrases.iter().enumerate() {
+                    let theirs = &stems[k][l];
+                    if theirs.len() > own.len() && contains_run(theirs, own) {
+                        out.push(
+                            Diagnostic::note(format!(
+                                "phrase `{}` of factor `{}` is part of phrase `{}` of factor `{}`",
+                                p.text, f.id, q.text, g.id
+                            ))
+                            .at(path(i, "phrases", j))
+                            .label(format!("inside `{}`", q.text))
+                            .help(format!(
+                                "where a plan writes \"{}\", only `{}` is credited and the match for `{}` is reported as not credited; reword one of them if both should count",
+                                q.text, g.id, f.id
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+        // A `not` wording inside one of the factor's own phrases rejects every match of it.
+        for (j, n) in f.not.iter().enumerate() {
+            let ns = content_stems(n, expander);
+            if let Some(p) = f
+                .phrases
+                .iter()
+                .zip(&stems[i])
+                .find(|(_, own)| contains_run(own, &ns))
+                .map(|(p, _)| p)
+            {
+                out.push(
+                    Diagnostic::warning(format!(
+                        "`not` wording `{n}` of factor `{}` is part of its own phrase `{}`: that phrase can never count",
+                        f.id, p.text
+                    ))
+                    .at(path(i, "not", j))
+                    .label("rejects the factor's own phrase")
+                    .help("`not` lists wordings of a wrong sense that appear beside a phrase, e.g. `not = [\"1936\"]` for \"Family Code\""),
+                );
+            }
+        }
+    }
+    out
+}
+
 fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
     let mut out = band_warnings(r, loc);
     let expander = Expander::new(
@@ -523,6 +634,7 @@ fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
     let mut owners: BTreeMap<Vec<String>, Vec<(usize, usize)>> = BTreeMap::new();
     for (i, f) in r.factors.iter().enumerate() {
         for (j, p) in f.phrases.iter().enumerate() {
+            let p = p.text.as_str();
             let tokens = tokenize(p);
             let is_abbreviation = r.abbreviations.contains_key(p.trim());
             if tokens.len() == 1 && !is_abbreviation {
@@ -557,7 +669,7 @@ fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
             // An exclude whose every word is in a phrase matches wherever that
             // phrase does, so the phrase can never count.
             let ex: Vec<String> = words_of(e, &expander);
-            for p in &f.phrases {
+            for p in f.phrases.iter().map(|p| p.text.as_str()) {
                 let own: Vec<String> = words_of(p, &expander);
                 if !ex.is_empty() && ex.iter().all(|w| own.contains(w)) {
                     out.push(
@@ -573,6 +685,7 @@ fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(sense_warnings(r, loc, &expander));
     for (key, places) in &owners {
         let factors: Vec<usize> = {
             let mut f: Vec<usize> = places.iter().map(|&(i, _)| i).collect();
@@ -585,7 +698,7 @@ fn warnings(r: &Rubric, loc: &Locator, ctx: &CheckContext) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(format!(
                     "phrase `{}` is in factor `{}` and factor `{}`",
-                    r.factors[i].phrases[j], first.id, r.factors[i].id
+                    r.factors[i].phrases[j].text, first.id, r.factors[i].id
                 ))
                 .at(phrase_at(i, "phrases", j))
                 .label("also in another factor")

@@ -558,6 +558,17 @@ pub fn deck_abbreviations(
     out
 }
 
+/// The years a question is about, from the years it names: a range
+/// ("1928–41"), a decade ("the 1930s") or several years give a period to use
+/// (`true`); a single year ("in 1921") only a suggestion (`false`), since a
+/// question about why something happened then reaches back before it.
+pub fn question_period(question: &str) -> Option<([i32; 2], bool)> {
+    let dates = crate::text::numbers::dates(question, 1900);
+    let from = dates.iter().map(|d| d.from).min()?;
+    let to = dates.iter().map(|d| d.to).max()?;
+    Some(([from, to], from != to))
+}
+
 /// The starter rubric's TOML text.
 pub fn starter_rubric(
     deck: &str,
@@ -593,6 +604,24 @@ pub fn starter_rubric(
     );
     let _ = writeln!(s, "card = {}   # the card it marks", toml_string(&card_ref));
     let _ = writeln!(s, "max-mark = 25");
+    let period = question_period(&card.question);
+    match period {
+        Some((period, true)) => {
+            let _ = writeln!(
+                s,
+                "period = [{}, {}]   # the question's years: a match dated only outside them does not count",
+                period[0], period[1]
+            );
+        }
+        Some((period, false)) => {
+            let _ = writeln!(
+                s,
+                "# The question names one year; causes usually lie before it, so choose the start:"
+            );
+            let _ = writeln!(s, "# period = [{}, {}]", period[0], period[1]);
+        }
+        None => {}
+    }
     let _ = writeln!(s);
     let _ = writeln!(
         s,
@@ -673,6 +702,19 @@ pub fn starter_rubric(
         let _ = writeln!(s, "phrases = {}", toml_list(&own));
         if !ev.is_empty() {
             let _ = writeln!(s, "evidence = {}", toml_list(&ev));
+        }
+        // A point dated outside the question's years ("from 1922" for a
+        // question on 1924–29) gets a period of its own that takes them in.
+        if let Some(([from, to], true)) = period {
+            let dates = crate::text::numbers::dates(&p.detail, from / 100 * 100);
+            let lo = dates.iter().map(|d| d.from).min().unwrap_or(from).min(from);
+            let hi = dates.iter().map(|d| d.to).max().unwrap_or(to).max(to);
+            if [lo, hi] != [from, to] {
+                let _ = writeln!(
+                    s,
+                    "period = [{lo}, {hi}]   # the point's own dates reach outside the question's"
+                );
+            }
         }
         let _ = writeln!(s, "hint = {}", toml_string(&p.detail));
     }
@@ -883,6 +925,25 @@ detail = "The Reparations Commission (RC) set 132 billion marks."
             treaty.get("RC").map(String::as_str),
             Some("Reparations Commission")
         );
+    }
+
+    #[test]
+    fn the_period_comes_from_the_questions_years() {
+        assert_eq!(
+            question_period("To what extent was collectivisation a success in the years 1928–41?"),
+            Some(([1928, 1941], true))
+        );
+        assert_eq!(
+            question_period("How important was propaganda in the 1930s?"),
+            Some(([1930, 1939], true))
+        );
+        assert_eq!(
+            question_period(
+                "How significant was Kronstadt in the introduction of the NEP in 1921?"
+            ),
+            Some(([1921, 1921], false))
+        );
+        assert_eq!(question_period("Why did Stalin win?"), None);
     }
 
     #[test]

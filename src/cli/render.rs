@@ -80,6 +80,7 @@ pub fn diagnostics(fd: &FileDiagnostics, color: bool) -> String {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let title = level.primary_title(d.message.as_str());
         let mut group: Group = match &d.span {

@@ -159,7 +159,7 @@ fn sources(lib: &Library, names: &[String]) -> Result<Vec<(PathBuf, String)>> {
 fn check(ctx: &Context, args: CheckArgs) -> Result<u8> {
     let lib = ctx.library();
     let files = sources(&lib, &args.rubrics)?;
-    let (mut errors, mut warnings) = (0, 0);
+    let (mut errors, mut warnings, mut notes) = (0, 0, 0);
     for (path, text) in &files {
         let card_ref = toml::from_str::<toml::Table>(text)
             .ok()
@@ -177,30 +177,44 @@ fn check(ctx: &Context, args: CheckArgs) -> Result<u8> {
             card_missing: matches!(card, Some(None)),
         };
         let report: FileDiagnostics = check_rubric(path, text, &cctx);
-        let e = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        let w = report.diagnostics.len() - e;
+        let count = |s: Severity| {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == s)
+                .count()
+        };
+        let (e, w, n) = (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Note),
+        );
         errors += e;
         warnings += w;
-        if report.diagnostics.is_empty() {
+        notes += n;
+        if e + w == 0 {
             println!(
                 "{} {}",
                 paint("ok", "\x1b[32m", ctx.color_stdout),
                 path.display()
             );
-        } else {
+        }
+        if !report.diagnostics.is_empty() {
             eprint!("{}", render::diagnostics(&report, ctx.color_stderr));
         }
     }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     println!(
-        "{} rubric{} checked: {errors} error{}, {warnings} warning{}",
+        "{} rubric{} checked: {errors} error{}, {warnings} warning{}{}",
         files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
+        plural(files.len()),
+        plural(errors),
+        plural(warnings),
+        if notes > 0 {
+            format!(", {notes} note{}", plural(notes))
+        } else {
+            String::new()
+        }
     );
     Ok(if errors > 0 {
         exit::BAD_INPUT

@@ -1,12 +1,13 @@
 //! Feedback lines: what to do next, most useful first.
 
 use super::bands::{Tally, unmet};
-use super::result::FactorResult;
+use super::result::{FactorResult, Rejection};
 use crate::model::Rubric;
 
 pub fn lines(
     rubric: &Rubric,
     factors: &[FactorResult],
+    rejected: &[Rejection],
     tally: &Tally,
     band: Option<usize>,
     empty: bool,
@@ -57,6 +58,22 @@ pub fn lines(
                 ));
             }
         }
+    }
+    // Words that looked like a missing factor but were not credited: the
+    // first per factor, so the student sees why.
+    let mut told: Vec<&str> = Vec::new();
+    for r in rejected {
+        let Some(f) = factors.iter().find(|f| f.id == r.factor && !f.covered) else {
+            continue;
+        };
+        if told.contains(&r.factor.as_str()) {
+            continue;
+        }
+        told.push(&r.factor);
+        out.push(format!(
+            "Not credited: “{}” for {} — {}.",
+            r.text, f.label, r.reason
+        ));
     }
     let mut missing: Vec<&FactorResult> = factors.iter().filter(|f| !f.covered).collect();
     missing.sort_by(|a, b| b.weight.total_cmp(&a.weight));

@@ -7,14 +7,18 @@ pub mod batch;
 mod feedback;
 pub mod phrase;
 pub mod result;
+mod sense;
 
-pub use result::{Balance, FactorResult, GradeResult, JudgementResult, Match, Rule};
+pub use result::{
+    Balance, FactorResult, GradeResult, JudgementResult, Match, Rejection, RejectionKind, Rule,
+};
 
 use crate::model::{Rubric, Side};
 use crate::text::{Expander, Term, TokenKind, dictionary::is_english_word, tokenize};
 use phrase::{Hit, Interner, Phrase, PlanIndex, WordMatch, find, find_all};
 use regex::bytes::Regex;
 use rustc_hash::FxHashMap as HashMap;
+use sense::{Candidate, SegmentDates, Taken};
 use std::ops::Range;
 
 /// How many extra words may stand between a phrase's words in a plan.
@@ -142,6 +146,12 @@ impl LetterCounts {
 #[derive(Debug)]
 struct CompiledFactor {
     phrases: Vec<Phrase>,
+    /// For each phrase, the index in `companions` of the wordings one of
+    /// which must stand in the same segment (`None`: no condition).
+    phrase_with: Vec<Option<usize>>,
+    companions: Vec<Vec<Phrase>>,
+    not: Vec<Phrase>,
+    period: Option<[i32; 2]>,
     patterns: Vec<(String, Regex)>,
     exclude: Vec<Phrase>,
     evidence: Vec<Phrase>,
@@ -206,21 +216,44 @@ impl Grader {
         };
         let mut factors = Vec::with_capacity(rubric.factors.len());
         for f in &rubric.factors {
-            let mut phrases: Vec<Phrase> = f
-                .phrases
-                .iter()
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| Phrase::compile(p, &expander, false, &mut interner))
-                .filter(|p| !p.words.is_empty())
-                .collect();
-            let mut evidence: Vec<Phrase> = f
-                .evidence
-                .iter()
-                .map(|p| Phrase::compile(p, &expander, false, &mut interner))
-                .filter(|p| !p.words.is_empty())
-                .collect();
+            let compile = |list: &mut dyn Iterator<Item = &str>, interner: &mut Interner| {
+                list.filter(|p| !p.trim().is_empty())
+                    .map(|p| Phrase::compile(p, &expander, false, interner))
+                    .filter(|p| !p.words.is_empty())
+                    .collect::<Vec<Phrase>>()
+            };
+            let mut phrases = Vec::with_capacity(f.phrases.len());
+            let mut phrase_with = Vec::with_capacity(f.phrases.len());
+            let mut companions: Vec<Vec<Phrase>> = Vec::new();
+            let mut companion_lists: Vec<&[String]> = Vec::new();
+            for spec in &f.phrases {
+                if spec.text.trim().is_empty() {
+                    continue;
+                }
+                let p = Phrase::compile(&spec.text, &expander, false, &mut interner);
+                if p.words.is_empty() {
+                    continue;
+                }
+                let list = spec.companions(f);
+                let with = if list.iter().all(|w| w.trim().is_empty()) {
+                    None
+                } else if let Some(i) = companion_lists.iter().position(|l| *l == list) {
+                    Some(i)
+                } else {
+                    let mut set = compile(&mut list.iter().map(String::as_str), &mut interner);
+                    set.iter_mut().for_each(&mut register);
+                    companion_lists.push(list);
+                    companions.push(set);
+                    Some(companions.len() - 1)
+                };
+                phrases.push(p);
+                phrase_with.push(with);
+            }
+            let mut evidence = compile(&mut f.evidence.iter().map(String::as_str), &mut interner);
+            let mut not = compile(&mut f.not.iter().map(String::as_str), &mut interner);
             phrases.iter_mut().for_each(&mut register);
             evidence.iter_mut().for_each(&mut register);
+            not.iter_mut().for_each(&mut register);
             let exclude = f
                 .exclude
                 .iter()
@@ -242,6 +275,10 @@ impl Grader {
                 .collect::<Result<_, _>>()?;
             factors.push(CompiledFactor {
                 phrases,
+                phrase_with,
+                companions,
+                not,
+                period: rubric.period_of(f),
                 patterns,
                 exclude,
                 evidence,
@@ -351,20 +388,31 @@ impl Grader {
             Vec::new()
         };
 
-        let mut factor_results = Vec::with_capacity(self.factors.len());
-        for (f, cf) in self.rubric.factors.iter().zip(&self.factors) {
+        // Every match of every factor, before the sense checks.
+        let mut cands: Vec<Candidate> = Vec::new();
+        for (fi, cf) in self.factors.iter().enumerate() {
             let blocked: Vec<Range<usize>> = cf
                 .exclude
                 .iter()
                 .flat_map(|e| find_all(e, &index, &[], 1))
                 .map(|(_, h)| h.first..h.last + 1)
                 .collect();
-            let mut matches: Vec<Match> = Vec::new();
-            let mut hit_segments: Vec<usize> = Vec::new();
-            for p in &cf.phrases {
+            for (p, with) in cf.phrases.iter().zip(&cf.phrase_with) {
                 for (s, hit) in find_all(p, &index, &blocked, PHRASE_SLACK) {
-                    matches.push(self.to_match(text, &index, &hit, &p.text));
-                    hit_segments.push(s);
+                    if let Some(w) = with
+                        && !cf.companions[*w]
+                            .iter()
+                            .any(|c| find(c, &index, s, &[], PHRASE_SLACK).is_some())
+                    {
+                        continue;
+                    }
+                    let m = self.to_match(text, &index, &hit, &p.text);
+                    cands.push(Candidate {
+                        factor: fi,
+                        segment: s,
+                        positions: hit.positions,
+                        m,
+                    });
                 }
             }
             for (s, st) in pattern_texts.iter().enumerate() {
@@ -378,20 +426,99 @@ impl Grader {
                         }
                         let span =
                             index.terms[first].term.span.start..index.terms[last].term.span.end;
-                        matches.push(Match {
-                            start: span.start,
-                            end: span.end,
-                            text: text[span].to_string(),
-                            rule: Rule::Pattern,
-                            source: source.clone(),
+                        cands.push(Candidate {
+                            factor: fi,
+                            segment: s,
+                            positions: (first..=last).collect(),
+                            m: Match {
+                                start: span.start,
+                                end: span.end,
+                                text: text[span].to_string(),
+                                rule: Rule::Pattern,
+                                source: source.clone(),
+                            },
                         });
-                        hit_segments.push(s);
                     }
                 }
             }
+        }
+
+        // Sense and relevance: a wrong sense (`not`), a date outside the
+        // period, then words that belong to another factor's longer phrase.
+        let mut alive = vec![true; cands.len()];
+        let mut taken: Vec<Taken> = Vec::new();
+        let century = self
+            .factors
+            .iter()
+            .find_map(|f| f.period)
+            .map_or(1900, |p| p[0].div_euclid(100) * 100);
+        let mut dates = SegmentDates::new(text, &index, century);
+        let mut wrong_sense: HashMap<(usize, usize), Option<String>> = HashMap::default();
+        for (i, c) in cands.iter().enumerate() {
+            let cf = &self.factors[c.factor];
+            if !cf.not.is_empty() {
+                let found = wrong_sense.entry((c.factor, c.segment)).or_insert_with(|| {
+                    cf.not.iter().find_map(|n| {
+                        find(n, &index, c.segment, &[], PHRASE_SLACK).map(|h| {
+                            let start = index.terms[h.first].term.span.start;
+                            let end = index.terms[h.last].term.span.end;
+                            text[start..end].to_string()
+                        })
+                    })
+                });
+                if let Some(words) = found {
+                    alive[i] = false;
+                    taken.push(Taken {
+                        candidate: i,
+                        kind: RejectionKind::Not,
+                        reason: format!("this sentence is about “{words}”, a different matter"),
+                    });
+                    continue;
+                }
+            }
+            if let Some(period) = cf.period
+                && let Some(reason) = dates.outside(c.segment, period)
+            {
+                alive[i] = false;
+                taken.push(Taken {
+                    candidate: i,
+                    kind: RejectionKind::Period,
+                    reason,
+                });
+            }
+        }
+        for (i, j) in sense::overlaps(&cands, &alive) {
+            let winner = &cands[j];
+            taken.push(Taken {
+                candidate: i,
+                kind: RejectionKind::Overlap,
+                reason: format!(
+                    "part of “{}”, which counts for {}",
+                    winner.m.text, self.rubric.factors[winner.factor].label
+                ),
+            });
+        }
+        for t in &taken {
+            alive[t.candidate] = false;
+        }
+
+        let mut per_factor: Vec<(Vec<Match>, Vec<usize>)> =
+            vec![(Vec::new(), Vec::new()); self.factors.len()];
+        for (c, _) in cands.iter().zip(&alive).filter(|(_, a)| **a) {
+            per_factor[c.factor].0.push(c.m.clone());
+            per_factor[c.factor].1.push(c.segment);
+        }
+        let mut factor_results = Vec::with_capacity(self.factors.len());
+        for ((f, cf), (mut matches, mut hit_segments)) in self
+            .rubric
+            .factors
+            .iter()
+            .zip(&self.factors)
+            .zip(per_factor)
+        {
             hit_segments.sort_unstable();
             hit_segments.dedup();
-            dedupe(&mut matches);
+            sense::dedupe(&mut matches);
             let covered = !matches.is_empty();
             let mut evidence = Vec::new();
             let mut evidence_matches = Vec::new();
@@ -418,6 +545,22 @@ impl Grader {
                 hint: f.hint.clone(),
             });
         }
+        let mut rejected: Vec<Rejection> = taken
+            .into_iter()
+            .map(|t| {
+                let c = &cands[t.candidate];
+                Rejection {
+                    factor: self.rubric.factors[c.factor].id.clone(),
+                    text: c.m.text.clone(),
+                    reason: t.reason,
+                    start: c.m.start,
+                    end: c.m.end,
+                    kind: t.kind,
+                }
+            })
+            .collect();
+        rejected.sort_by(|a, b| (a.start, a.end, &a.factor).cmp(&(b.start, b.end, &b.factor)));
+        rejected.dedup_by(|a, b| a.factor == b.factor && a.start == b.start && a.end == b.end);
 
         let judgement = self.find_judgement(text, &index);
         // Weights are scaled by the largest so that huge ones (1e308) cannot
@@ -488,7 +631,14 @@ impl Grader {
             }
             None => (0, 0),
         };
-        let feedback = feedback::lines(&self.rubric, &factor_results, &tally, band, words == 0);
+        let feedback = feedback::lines(
+            &self.rubric,
+            &factor_results,
+            &rejected,
+            &tally,
+            band,
+            words == 0,
+        );
         GradeResult {
             id: id.to_string(),
             rubric: self.rubric.id.clone(),
@@ -503,6 +653,7 @@ impl Grader {
             balance,
             evidenced,
             words,
+            rejected,
         }
     }
 
@@ -596,26 +747,159 @@ impl SegmentText {
 
     /// First and last term touched by a byte range of `text`.
     fn terms_in(&self, r: Range<usize>) -> Option<(usize, usize)> {
-        let first = self.starts.iter().rev().find(|(o, _)| *o <= r.start)?.1;
-        let last = self
-            .starts
-            .iter()
-            .rev()
-            .find(|(o, _)| *o < r.end.max(r.start + 1))?
-            .1;
+        // The last word starting at or before the range, by binary search: a
+        // segment may be one 1 MiB line with a match on every word.
+        let at_or_before = |offset: usize| {
+            let n = self.starts.partition_point(|(o, _)| *o <= offset);
+            n.checked_sub(1).map(|i| self.starts[i].1)
+        };
+        let first = at_or_before(r.start)?;
+        let last = at_or_before(r.end.max(r.start + 1) - 1)?;
         Some((first, last.max(first)))
     }
 }
 
-/// Sorts matches by position and drops those inside an earlier, wider one.
-fn dedupe(matches: &mut Vec<Match>) {
-    matches.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
-    for m in matches.drain(..) {
-        if kept.iter().any(|k| k.start <= m.start && m.end <= k.end) {
-            continue;
-        }
-        kept.push(m);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse_rubric;
+
+    /// A rubric on the women question, with conditions, wrong senses and a period.
+    const RUBRIC: &str = r#"
+id = "w"
+max-mark = 10
+period = [1917, 1929]
+
+[[factor]]
+id = "family-code-1918"
+label = "The 1918 Family Code"
+phrases = [{ text = "Family Code", with = ["1918", "divorce", "equal"] }, "Kollontai"]
+not = ["Great Retreat"]
+
+[[factor]]
+id = "great-retreat"
+label = "The Great Retreat"
+period = [1930, 1941]
+phrases = ["1936 Family Code", "abortion banned"]
+
+[[factor]]
+id = "zhenotdel"
+label = "The Zhenotdel"
+with = ["women"]
+phrases = ["Zhenotdel", { text = "women's department", with = [] }]
+
+[[factor]]
+id = "power"
+label = "Little political power"
+phrases = ["Zhenotdel abolished"]
+"#;
+
+    fn grade(plan: &str) -> GradeResult {
+        let rubric = parse_rubric(std::path::Path::new("w.toml"), RUBRIC).unwrap();
+        Grader::new(rubric).unwrap().grade("t", plan)
     }
-    *matches = kept;
+
+    fn covered(r: &GradeResult, id: &str) -> bool {
+        r.factor(id).unwrap().covered
+    }
+
+    #[test]
+    fn a_phrase_with_companions_needs_one_in_its_segment() {
+        assert!(!covered(
+            &grade("The Family Code mattered."),
+            "family-code-1918"
+        ));
+        assert!(covered(
+            &grade("The Family Code made divorce easy."),
+            "family-code-1918"
+        ));
+        // The companion must be in the same sentence.
+        assert!(!covered(
+            &grade("The Family Code mattered. Divorce became easy."),
+            "family-code-1918"
+        ));
+        // Phrases without a condition of their own count alone.
+        assert!(covered(
+            &grade("Kollontai argued for it."),
+            "family-code-1918"
+        ));
+    }
+
+    #[test]
+    fn a_factor_with_applies_unless_a_phrase_opts_out() {
+        assert!(!covered(&grade("The Zhenotdel was set up."), "zhenotdel"));
+        assert!(covered(&grade("The Zhenotdel helped women."), "zhenotdel"));
+        assert!(covered(&grade("The women's department."), "zhenotdel"));
+    }
+
+    #[test]
+    fn a_wrong_sense_is_rejected_and_reported() {
+        let r = grade("The Great Retreat reversed the equal Family Code.");
+        assert!(!covered(&r, "family-code-1918"));
+        let rej = r
+            .rejected
+            .iter()
+            .find(|x| x.factor == "family-code-1918")
+            .unwrap();
+        assert_eq!(rej.kind, RejectionKind::Not);
+        assert_eq!(rej.text, "Family Code");
+        assert!(rej.reason.contains("Great Retreat"), "{}", rej.reason);
+        assert!(
+            r.feedback
+                .iter()
+                .any(|l| l.starts_with("Not credited: “Family Code” for The 1918 Family Code")),
+            "{:?}",
+            r.feedback
+        );
+    }
+
+    #[test]
+    fn a_match_dated_only_outside_the_period_does_not_count() {
+        let r = grade("Kollontai was sidelined in 1937-38.");
+        assert!(!covered(&r, "family-code-1918"));
+        let rej = &r.rejected[0];
+        assert_eq!(rej.kind, RejectionKind::Period);
+        assert_eq!(rej.reason, "dated 1937-38, outside 1917–29");
+        // A date inside the period, or no date at all, keeps the credit.
+        assert!(covered(
+            &grade("Kollontai in 1920 and 1937."),
+            "family-code-1918"
+        ));
+        assert!(covered(
+            &grade("Kollontai wrote a lot."),
+            "family-code-1918"
+        ));
+        // A factor's own period replaces the rubric's.
+        assert!(covered(&grade("Abortion banned in 1936."), "great-retreat"));
+        assert!(!covered(
+            &grade("Abortion banned in 1920."),
+            "great-retreat"
+        ));
+    }
+
+    #[test]
+    fn the_longer_phrase_of_another_factor_wins() {
+        let r = grade("Zhenotdel abolished, so women lost their voice.");
+        assert!(covered(&r, "power"));
+        assert!(!covered(&r, "zhenotdel"));
+        let rej = r.rejected.iter().find(|x| x.factor == "zhenotdel").unwrap();
+        assert_eq!(rej.kind, RejectionKind::Overlap);
+        assert_eq!(
+            rej.reason,
+            "part of “Zhenotdel abolished”, which counts for Little political power"
+        );
+        // Elsewhere in the plan the shorter phrase still counts.
+        let r = grade("Zhenotdel abolished.\nThe Zhenotdel helped women.");
+        assert!(covered(&r, "power") && covered(&r, "zhenotdel"));
+        // Where the longer match is itself rejected (dated outside the
+        // period), the words are rejected for that reason instead.
+        let r = grade("The 1936 Family Code made divorce harder.");
+        assert!(covered(&r, "great-retreat"));
+        let rej = r
+            .rejected
+            .iter()
+            .find(|x| x.factor == "family-code-1918")
+            .unwrap();
+        assert_eq!(rej.kind, RejectionKind::Period);
+    }
 }

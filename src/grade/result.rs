@@ -61,6 +61,43 @@ pub struct FactorResult {
     pub hint: Option<String>,
 }
 
+/// Why a match was not credited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RejectionKind {
+    /// Its sentence also holds one of the factor's `not` wordings.
+    Not,
+    /// Its sentence is dated only outside the question's `period`.
+    Period,
+    /// It is part of a longer phrase that counts for another factor.
+    Overlap,
+}
+
+impl RejectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectionKind::Not => "not",
+            RejectionKind::Period => "period",
+            RejectionKind::Overlap => "overlap",
+        }
+    }
+}
+
+/// Words that matched a factor's phrase but were not credited, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The factor's id.
+    pub factor: String,
+    /// The student's words.
+    pub text: String,
+    /// Why, in plain words ("dated 1937, outside 1918–21").
+    pub reason: String,
+    /// Byte offsets into the plan text.
+    pub start: usize,
+    pub end: usize,
+    pub kind: RejectionKind,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JudgementResult {
     pub found: bool,
@@ -99,10 +136,38 @@ pub struct GradeResult {
     /// Covered factors that also show evidence.
     pub evidenced: u32,
     pub words: usize,
+    /// Matches that were not credited (wrong sense, outside the period, part
+    /// of another factor's phrase). Absent from results stored before it existed.
+    #[serde(default)]
+    pub rejected: Vec<Rejection>,
 }
 
 impl GradeResult {
     pub fn factor(&self, id: &str) -> Option<&FactorResult> {
         self.factors.iter().find(|f| f.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A result as stored by an older planmark: no `rejected`, no
+    /// `confidence`, no `heading` rule.
+    const OLD: &str = r#"{"id":"stdin","rubric":"r","mark":1,"max_mark":1,"level":1,"coverage":1.0,
+        "judgement":{"found":false,"text":null},
+        "factors":[{"id":"a","label":"A","side":"for","weight":1.0,"covered":true,"evidence":[],
+                    "matches":[{"start":0,"end":5,"text":"alpha","rule":"phrase","source":"alpha"}]},
+                   {"id":"b","label":"B","side":"against","weight":1.0,"covered":false,"evidence":[],"matches":[]}],
+        "feedback":[],"covered":1,"balance":{"for":1,"against":0,"neutral":0},"evidenced":0,"words":1}"#;
+
+    #[test]
+    fn results_stored_before_new_keys_still_load() {
+        let r: GradeResult = serde_json::from_str(OLD).unwrap();
+        assert!(r.rejected.is_empty());
+        assert_eq!(r.factors[0].matches[0].rule, Rule::Phrase);
+        // And what loads serialises with the new keys.
+        let again = serde_json::to_value(&r).unwrap();
+        assert_eq!(again["rejected"], serde_json::json!([]));
     }
 }

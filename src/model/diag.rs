@@ -7,6 +7,9 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// How the rubric will grade, worth knowing but not a mistake; never
+    /// changes the exit code.
+    Note,
     Warning,
     Error,
 }
@@ -33,6 +36,13 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
+        }
+    }
+
+    pub fn note(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(message)
         }
     }
 

@@ -10,7 +10,7 @@ pub mod validate;
 pub use deck::{Card, Deck, Point, Side};
 pub use diag::{Diagnostic, FileDiagnostics, Severity};
 pub use load::Format;
-pub use rubric::{Band, Factor, JudgementSpec, Rubric};
+pub use rubric::{Band, Factor, JudgementSpec, PhraseSpec, Rubric};
 
 use std::path::Path;
 

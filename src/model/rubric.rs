@@ -2,8 +2,10 @@
 //! write them (`rubrics/*.toml` or `.json`). The key names are a contract.
 
 use super::deck::Side;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -20,6 +22,10 @@ pub struct Rubric {
     /// Notes for teachers; optional, never shown to students.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The years the question is about (`[1918, 1921]`): a match in a
+    /// sentence or bullet dated only outside them does not count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<[i32; 2]>,
     /// Defaults to the highest mark of any band.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_mark: Option<u32>,
@@ -58,7 +64,18 @@ pub struct Factor {
     #[serde(default = "one")]
     pub weight: f64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub phrases: Vec<String>,
+    pub phrases: Vec<PhraseSpec>,
+    /// Companion wordings: every phrase that does not set its own `with`
+    /// counts only when one of these also stands in its sentence or bullet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
+    /// Wordings of known wrong senses: a match whose sentence or bullet also
+    /// holds one of these is rejected (and reported).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not: Vec<String>,
+    /// This factor's own years, instead of the rubric's `period`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<[i32; 2]>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,6 +84,109 @@ pub struct Factor {
     pub evidence: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+/// One of a factor's phrases: a string (`"Family Code"`), or a table that
+/// also names companion wordings (`{ text = "Family Code", with = ["1918",
+/// "divorce"] }`): the phrase counts only when one of them stands in the same
+/// sentence or bullet. A table without `with` is the same as the string;
+/// `with = []` opts out of the factor's own `with`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseSpec {
+    pub text: String,
+    /// `None`: the factor's `with` applies. `Some(list)`: this list instead
+    /// (empty: no condition).
+    pub with: Option<Vec<String>>,
+}
+
+impl PhraseSpec {
+    pub fn new(text: impl Into<String>) -> PhraseSpec {
+        PhraseSpec {
+            text: text.into(),
+            with: None,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The companion wordings that apply to this phrase in `factor`.
+    pub fn companions<'a>(&'a self, factor: &'a Factor) -> &'a [String] {
+        self.with.as_deref().unwrap_or(&factor.with)
+    }
+}
+
+impl From<&str> for PhraseSpec {
+    fn from(text: &str) -> PhraseSpec {
+        PhraseSpec::new(text)
+    }
+}
+
+impl From<String> for PhraseSpec {
+    fn from(text: String) -> PhraseSpec {
+        PhraseSpec::new(text)
+    }
+}
+
+impl fmt::Display for PhraseSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The table form of a phrase, as written in the file.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhraseTable {
+    text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    with: Option<Vec<String>>,
+}
+
+impl Serialize for PhraseSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.with {
+            None => s.serialize_str(&self.text),
+            Some(with) => PhraseTable {
+                text: self.text.clone(),
+                with: Some(with.clone()),
+            }
+            .serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PhraseSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PhraseSpec, D::Error> {
+        struct PhraseVisitor;
+        impl<'de> Visitor<'de> for PhraseVisitor {
+            type Value = PhraseSpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a phrase: a string, or a table such as { text = \"Family Code\", with = [\"1918\"] }",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PhraseSpec, E> {
+                Ok(PhraseSpec::new(v))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<PhraseSpec, E> {
+                Ok(PhraseSpec::new(v))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PhraseSpec, A::Error> {
+                let t = PhraseTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(PhraseSpec {
+                    text: t.text,
+                    with: t.with,
+                })
+            }
+        }
+        d.deserialize_any(PhraseVisitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -113,5 +233,68 @@ impl Rubric {
 
     pub fn factor(&self, id: &str) -> Option<&Factor> {
         self.factors.iter().find(|f| f.id == id)
+    }
+
+    /// The years that apply to a factor: its own `period`, else the rubric's.
+    pub fn period_of(&self, factor: &Factor) -> Option<[i32; 2]> {
+        factor.period.or(self.period)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUBRIC: &str = r#"
+id = "r"
+period = [1918, 1921]
+[[factor]]
+id = "a"
+label = "A"
+with = ["divorce"]
+not = ["1936"]
+period = [1917, 1926]
+phrases = ["Family Code", { text = "Kollontai", with = [] }, { text = "equal rights", with = ["1918", "women"] }, { text = "Zhenotdel" }]
+"#;
+
+    #[test]
+    fn phrases_may_be_strings_or_tables() {
+        let r: Rubric = toml::from_str(RUBRIC).unwrap();
+        let f = &r.factors[0];
+        assert_eq!(f.phrases[0], PhraseSpec::new("Family Code"));
+        assert_eq!(f.phrases[0].companions(f), ["divorce"]);
+        assert!(f.phrases[1].companions(f).is_empty());
+        assert_eq!(f.phrases[2].companions(f), ["1918", "women"]);
+        assert_eq!(f.phrases[3].with, None);
+        assert_eq!(f.not, ["1936"]);
+        assert_eq!(r.period, Some([1918, 1921]));
+        assert_eq!(r.period_of(f), Some([1917, 1926]));
+    }
+
+    #[test]
+    fn rubrics_round_trip_through_toml_and_json() {
+        let r: Rubric = toml::from_str(RUBRIC).unwrap();
+        let toml_text = toml::to_string(&r).unwrap();
+        assert_eq!(toml::from_str::<Rubric>(&toml_text).unwrap(), r);
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<Rubric>(&json).unwrap(), r);
+        // A plain phrase stays a plain string.
+        assert!(
+            json.contains(r#""phrases":["Family Code",{"text":"Kollontai","with":[]}"#),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn phrase_tables_reject_unknown_keys_and_other_types() {
+        let bad = RUBRIC.replace(
+            "{ text = \"Zhenotdel\" }",
+            "{ text = \"Zhenotdel\", wiht = [\"x\"] }",
+        );
+        let e = toml::from_str::<Rubric>(&bad).unwrap_err().to_string();
+        assert!(e.contains("unknown field `wiht`"), "{e}");
+        let bad = RUBRIC.replace("{ text = \"Zhenotdel\" }", "3");
+        let e = toml::from_str::<Rubric>(&bad).unwrap_err().to_string();
+        assert!(e.contains("a phrase: a string, or a table"), "{e}");
     }
 }

@@ -43,7 +43,7 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
                     .help("every factor needs its own id; rename one of them"),
             );
         }
-        if f.phrases.iter().all(|p| p.trim().is_empty()) && f.patterns.is_empty() {
+        if f.phrases.iter().all(|p| p.text.trim().is_empty()) && f.patterns.is_empty() {
             out.push(
                 Diagnostic::error(format!(
                     "factor `{}` has no phrase or pattern to match",
@@ -86,28 +86,66 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
                 .help(weight_help),
             );
         }
+        let empty = |item: &str| item.trim().is_empty() || crate::text::tokenize(item).is_empty();
+        let empty_entry = |key: &str, path: Vec<Seg>| {
+            Diagnostic::error(format!("factor `{}` has an empty entry in `{key}`", f.id))
+                .at(loc.span(&path))
+                .help("remove it, or write the words it should match")
+        };
         for (key, list) in [
-            ("phrases", &f.phrases),
             ("exclude", &f.exclude),
             ("evidence", &f.evidence),
+            ("with", &f.with),
+            ("not", &f.not),
         ] {
             for (j, item) in list.iter().enumerate() {
-                if item.trim().is_empty() || crate::text::tokenize(item).is_empty() {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "factor `{}` has an empty entry in `{key}`",
-                            f.id
-                        ))
-                        .at(loc.span(&[
+                if empty(item) {
+                    out.push(empty_entry(
+                        key,
+                        vec![
                             Seg::Key("factor"),
                             Seg::Index(i),
                             Seg::Key(key),
                             Seg::Index(j),
-                        ]))
-                        .help("remove it, or write the words it should match"),
+                        ],
+                    ));
+                }
+            }
+        }
+        for (j, p) in f.phrases.iter().enumerate() {
+            let path = [
+                Seg::Key("factor"),
+                Seg::Index(i),
+                Seg::Key("phrases"),
+                Seg::Index(j),
+            ];
+            if empty(&p.text) {
+                let mut at = path.to_vec();
+                if p.with.is_some() {
+                    at.push(Seg::Key("text"));
+                }
+                out.push(empty_entry("phrases", at));
+            }
+            for (k, w) in p.with.iter().flatten().enumerate() {
+                if empty(w) {
+                    let mut at = path.to_vec();
+                    at.extend([Seg::Key("with"), Seg::Index(k)]);
+                    out.push(
+                        Diagnostic::error(format!(
+                            "phrase `{}` of factor `{}` has an empty entry in `with`",
+                            p.text, f.id
+                        ))
+                        .at(loc.span(&at))
+                        .help("remove it, or write the companion words; `with = []` means no condition"),
                     );
                 }
             }
+        }
+        if let Some(period) = f.period {
+            out.extend(period_error(
+                period,
+                loc.span(&[Seg::Key("factor"), Seg::Index(i), Seg::Key("period")]),
+            ));
         }
         for (j, pattern) in f.patterns.iter().enumerate() {
             if regex_error(pattern).is_none() && matches_empty(pattern) {
@@ -179,6 +217,10 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
             )),
         );
     }
+    if let Some(period) = r.period {
+        out.extend(period_error(period, loc.span(&[Seg::Key("period")])));
+    }
+
     let max = r.max_mark();
     for (i, b) in r.bands.iter().enumerate() {
         let at = |key: &'static str| loc.span(&[Seg::Key("band"), Seg::Index(i), Seg::Key(key)]);
@@ -285,6 +327,35 @@ fn matches_empty(pattern: &str) -> bool {
         Ok(hir) => hir.properties().minimum_len() == Some(0),
         Err(_) => false,
     }
+}
+
+/// The years a `period` may name: four-digit years, as plans write them.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = 1000..=2999;
+
+/// What is wrong with a `period = [from, to]`, if anything.
+fn period_error(period: [i32; 2], span: Option<std::ops::Range<usize>>) -> Option<Diagnostic> {
+    let [from, to] = period;
+    if !PERIOD_YEARS.contains(&from) || !PERIOD_YEARS.contains(&to) {
+        return Some(
+            Diagnostic::error(format!(
+                "`period = [{from}, {to}]` is not a pair of four-digit years"
+            ))
+            .at(span)
+            .label("not a year")
+            .help(
+                "write the first and last year the question covers, e.g. `period = [1918, 1921]`",
+            ),
+        );
+    }
+    if from > to {
+        return Some(
+            Diagnostic::error(format!("`period = [{from}, {to}]` ends before it starts"))
+                .at(span)
+                .label("the first year is after the last")
+                .help(format!("write `period = [{to}, {from}]`")),
+        );
+    }
+    None
 }
 
 /// Why a pattern does not compile: (span inside the pattern, what, how to fix).

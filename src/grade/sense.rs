@@ -1,0 +1,208 @@
+//! Sense and relevance: which of a factor's matches are taken back because
+//! their sentence names a wrong sense (`not`), is dated only outside the
+//! question's period, or because the words are part of a longer phrase that
+//! counts for another factor ("Family Code" inside "1936 Family Code").
+
+use super::phrase::PlanIndex;
+use super::result::{Match, RejectionKind};
+use crate::text::numbers::{self, Dated};
+use std::ops::Range;
+
+/// A match before the sense checks: which factor, where, and which plan
+/// terms it used.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub factor: usize,
+    pub segment: usize,
+    /// The plan terms the match used (sorted): the phrase's content words,
+    /// or every term a pattern covered.
+    pub positions: Vec<usize>,
+    pub m: Match,
+}
+
+/// A candidate taken back.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    pub candidate: usize,
+    pub kind: RejectionKind,
+    pub reason: String,
+}
+
+/// The byte range of a segment in the original text, with the apostrophe of
+/// a short year ('37) that opens it.
+pub fn segment_span(index: &PlanIndex, text: &str, seg: usize) -> Range<usize> {
+    let r = &index.segments[seg];
+    let start = index.terms[r.start].term.span.start;
+    let end = index.terms[r.end - 1].term.span.end;
+    let start = match text[..start].chars().next_back() {
+        Some(c @ ('\'' | '\u{2019}' | '\u{2018}')) => start - c.len_utf8(),
+        _ => start,
+    };
+    start..end
+}
+
+/// The dates in each segment, worked out once per plan when first asked for.
+pub struct SegmentDates<'a> {
+    text: &'a str,
+    index: &'a PlanIndex,
+    century: i32,
+    cache: Vec<Option<Vec<Dated>>>,
+}
+
+impl<'a> SegmentDates<'a> {
+    pub fn new(text: &'a str, index: &'a PlanIndex, century: i32) -> SegmentDates<'a> {
+        SegmentDates {
+            text,
+            index,
+            century,
+            cache: vec![None; index.segments.len()],
+        }
+    }
+
+    pub fn of(&mut self, seg: usize) -> &[Dated] {
+        if self.cache[seg].is_none() {
+            let span = segment_span(self.index, self.text, seg);
+            let mut ds = numbers::dates(&self.text[span.clone()], self.century);
+            for d in &mut ds {
+                d.span = d.span.start + span.start..d.span.end + span.start;
+            }
+            self.cache[seg] = Some(ds);
+        }
+        self.cache[seg].as_deref().unwrap_or_default()
+    }
+
+    /// Why a match in `seg` is outside `period`, if its segment is dated and
+    /// none of its dates falls inside the period.
+    pub fn outside(&mut self, seg: usize, period: [i32; 2]) -> Option<String> {
+        let text = self.text;
+        let ds = self.of(seg);
+        if ds.is_empty() || ds.iter().any(|d| d.overlaps(period)) {
+            return None;
+        }
+        let mut written: Vec<&str> = Vec::new();
+        for d in ds {
+            let w = &text[d.span.clone()];
+            if !written.contains(&w) {
+                written.push(w);
+            }
+        }
+        let dates = match written.as_slice() {
+            [one] => one.to_string(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => return None,
+        };
+        Some(format!(
+            "dated {dates}, outside {}",
+            numbers::period_text(period)
+        ))
+    }
+}
+
+/// Whether every element of `small` is in `big` (both sorted).
+fn subset(small: &[usize], big: &[usize]) -> bool {
+    small.iter().all(|p| big.binary_search(p).is_ok())
+}
+
+/// Candidates (among those still `alive`) whose words all belong to a longer
+/// match of another factor: (the shorter, the longer that wins).
+pub fn overlaps(cands: &[Candidate], alive: &[bool]) -> Vec<(usize, usize)> {
+    // Every live candidate by each plan term it used.
+    let mut by_pos: Vec<(usize, usize)> = cands
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| alive[*i])
+        .flat_map(|(i, c)| c.positions.iter().map(move |&p| (p, i)))
+        .collect();
+    by_pos.sort_unstable();
+    let mut out = Vec::new();
+    for (i, c) in cands.iter().enumerate() {
+        if !alive[i] {
+            continue;
+        }
+        let Some(&p) = c.positions.first() else {
+            continue;
+        };
+        let from = by_pos.partition_point(|&(q, _)| q < p);
+        let covering = by_pos[from..]
+            .iter()
+            .take_while(|&&(q, _)| q == p)
+            .map(|&(_, j)| j)
+            .filter(|&j| j != i && subset(&c.positions, &cands[j].positions));
+        let (mut other, mut own) = (None::<usize>, 0usize);
+        for j in covering {
+            let o = &cands[j];
+            if o.factor == c.factor {
+                own = own.max(o.positions.len());
+            } else if o.positions.len() > c.positions.len()
+                && other.is_none_or(|k| o.positions.len() > cands[k].positions.len())
+            {
+                other = Some(j);
+            }
+        }
+        // Words the factor also used in a match as long as the other
+        // factor's are its own: nothing to take back.
+        if let Some(j) = other.filter(|&j| cands[j].positions.len() > own) {
+            out.push((i, j));
+        }
+    }
+    out
+}
+
+/// Sorts matches by position and drops those inside an earlier, wider one.
+pub fn dedupe(matches: &mut Vec<Match>) {
+    matches.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut widest_end = None;
+    matches.retain(|m| {
+        if widest_end.is_some_and(|e| m.end <= e) {
+            return false;
+        }
+        widest_end = Some(widest_end.map_or(m.end, |e: usize| e.max(m.end)));
+        true
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::Rule;
+
+    fn m(start: usize, end: usize) -> Match {
+        Match {
+            start,
+            end,
+            text: String::new(),
+            rule: Rule::Phrase,
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn dedupe_keeps_the_widest_of_nested_matches() {
+        let mut ms = vec![m(5, 8), m(0, 10), m(12, 14), m(0, 3), m(12, 14)];
+        dedupe(&mut ms);
+        let spans: Vec<_> = ms.iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(spans, [(0, 10), (12, 14)]);
+    }
+
+    #[test]
+    fn a_shorter_match_inside_another_factors_longer_one_loses() {
+        let cand = |factor, positions: Vec<usize>| Candidate {
+            factor,
+            segment: 0,
+            positions,
+            m: m(0, 0),
+        };
+        let cands = vec![
+            cand(0, vec![3, 4]),    // "Family Code"
+            cand(1, vec![2, 3, 4]), // "1936 Family Code"
+            cand(2, vec![3, 4]),    // the same words for a third factor
+            cand(1, vec![4]),       // the longer factor's own shorter match
+            cand(0, vec![4, 9]),    // not inside: uses a word the longer lacks
+        ];
+        let got = overlaps(&cands, &[true; 5]);
+        assert_eq!(got, [(0, 1), (2, 1)]);
+        // A rejected longer match no longer wins; then the longer factor's
+        // own short match is inside the other two.
+        assert_eq!(overlaps(&cands, &[true, false, true, true, true]), [(3, 0)]);
+    }
+}

@@ -1,0 +1,398 @@
+//! Dates and figures in plan text: the years a sentence is about (so a
+//! rubric's `period` can tell the purges of 1937 from the Red Terror of 1918)
+//! and the numbers that back a point up ("steel rose from 4 to 18 million
+//! tons", "urban pop 26m to 56m", "30%"). Works on the original text and
+//! returns byte spans into it; knows nothing about rubrics.
+
+use regex::Regex;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A date written in the text, as the span of years it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dated {
+    /// Byte range in the text given.
+    pub span: Range<usize>,
+    pub from: i32,
+    pub to: i32,
+}
+
+impl Dated {
+    /// Whether any year of this date falls in `[from, to]`.
+    pub fn overlaps(&self, period: [i32; 2]) -> bool {
+        self.from <= period[1] && self.to >= period[0]
+    }
+}
+
+/// Words that say a four-digit number counts things rather than naming a
+/// year ("2000 tanks", "1500 delegates").
+const COUNTED: &[&str] = &[
+    "people",
+    "men",
+    "women",
+    "children",
+    "soldiers",
+    "troops",
+    "sailors",
+    "officers",
+    "tanks",
+    "planes",
+    "aircraft",
+    "guns",
+    "rifles",
+    "trucks",
+    "lorries",
+    "vehicles",
+    "deaths",
+    "dead",
+    "killed",
+    "died",
+    "executed",
+    "executions",
+    "arrested",
+    "arrests",
+    "prisoners",
+    "victims",
+    "members",
+    "delegates",
+    "workers",
+    "peasants",
+    "kulaks",
+    "families",
+    "households",
+    "villages",
+    "factories",
+    "farms",
+    "churches",
+    "priests",
+    "tons",
+    "tonnes",
+    "ton",
+    "tonne",
+    "km",
+    "miles",
+    "kilometres",
+    "kilometers",
+    "roubles",
+    "rubles",
+    "dollars",
+    "pounds",
+    "calories",
+    "hours",
+    "days",
+    "copies",
+    "posters",
+    "films",
+    "books",
+    "strikes",
+    "strikers",
+    "votes",
+    "seats",
+    "deputies",
+    "casualties",
+    "wounded",
+    "deserters",
+    "desertions",
+    "refugees",
+    "horses",
+    "cattle",
+    "pigs",
+    "sheep",
+    "tractors",
+    "schools",
+    "students",
+    "pupils",
+    "doctors",
+    "engineers",
+];
+
+fn dates_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+              (?P<r1>[12][0-9]{3})\s?[-–—/]\s?(?P<r2>[12][0-9]{3}|[0-9]{2})\b  # 1937-38, 1917/18
+            | (?P<d>[12][0-9]{2}0)['’]?s\b                                   # 1930s
+            | ['’‘](?P<sd>[0-9]{2})(?P<ss>['’]?s)?\b                           # '37, '30s
+            | \b(?i:the)\s(?P<td>[1-9]0)['’]?s\b                               # the 30s
+            | (?P<y>[12][0-9]{3})\b                                          # 1937
+            ",
+        )
+        .expect("the dates regex compiles")
+    })
+}
+
+/// Whether the number ending at `end` is followed by a word that counts things
+/// or by `%`, or preceded by a currency sign: then it is a quantity, not a date.
+fn is_quantity(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    if matches!(before, Some('£' | '$' | '€')) {
+        return true;
+    }
+    let rest = text[end..].trim_start_matches([' ', '\u{a0}']);
+    if rest.starts_with('%') {
+        return true;
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    COUNTED.contains(&word.as_str())
+}
+
+/// Whether the characters around `start..end` make it part of a longer
+/// number or word ("11937", "1,937", "1937.5", "x1937").
+fn embedded(text: &str, start: usize, end: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    let b1 = before.next();
+    let b2 = before.next();
+    let mut after = text[end..].chars();
+    let a1 = after.next();
+    let a2 = after.next();
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    b1.is_some_and(char::is_alphanumeric)
+        || (matches!(b1, Some(',' | '.')) && digit(b2))
+        || a1.is_some_and(char::is_alphanumeric)
+        || (matches!(a1, Some(',' | '.')) && digit(a2))
+}
+
+/// The dates in `text`: years (1937), ranges (1937-38, 1917–1921), decades
+/// (1930s) and short years ('37, '30s, the 30s). Two-digit years take their
+/// century from `century` (e.g. 1900). Four-digit numbers that count things
+/// ("2000 tanks", "1500 people", "1917%") are not dates.
+pub fn dates(text: &str, century: i32) -> Vec<Dated> {
+    let mut out = Vec::new();
+    for c in dates_regex().captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        let num = |name: &str| c.name(name).and_then(|x| x.as_str().parse::<i32>().ok());
+        let (from, to) = if let (Some(a), Some(b)) = (num("r1"), c.name("r2")) {
+            let b_val: i32 = b.as_str().parse().unwrap_or(a);
+            let b_year = if b.as_str().len() == 2 {
+                let y = a / 100 * 100 + b_val;
+                if y < a { y + 100 } else { y }
+            } else {
+                b_val
+            };
+            if b_year < a || b_year - a > 100 {
+                // "1917-1905" or "1500-2000": not a span of years.
+                continue;
+            }
+            (a, b_year)
+        } else if let Some(d) = num("d") {
+            (d, d + 9)
+        } else if let Some(sd) = num("sd") {
+            let y = century + sd;
+            if c.name("ss").is_some() {
+                if sd % 10 != 0 {
+                    continue;
+                }
+                (y, y + 9)
+            } else {
+                (y, y)
+            }
+        } else if let Some(td) = num("td") {
+            (century + td, century + td + 9)
+        } else if let Some(y) = num("y") {
+            (y, y)
+        } else {
+            continue;
+        };
+        let span = m.range();
+        // The "the " of "the 30s" is not part of the date.
+        let span = if c.name("td").is_some() {
+            span.start + 4..span.end
+        } else {
+            span
+        };
+        let short = c.name("sd").is_some() || c.name("td").is_some();
+        if !short
+            && (embedded(text, span.start, span.end) || is_quantity(text, span.start, span.end))
+        {
+            continue;
+        }
+        out.push(Dated { span, from, to });
+    }
+    out
+}
+
+fn figures_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?xi)
+              (?:[£$€]\s?)?
+              [0-9][0-9]*(?:,[0-9]{3})*(?:\.[0-9]+)?
+              (?:
+                  (?:st|nd|rd|th)\b
+                | (?:m|bn|mn|k)\b
+                | ['’]?s\b
+                | \s?(?:%|per\s?cent\b|percent\b|million\b|billion\b|thousand\b|hundred\b)
+              )?
+            ",
+        )
+        .expect("the figures regex compiles")
+    })
+}
+
+fn connector_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\s*(?:-|–|—|->|→|=>|>|to|until|till)\s*$").expect("compiles"))
+}
+
+/// The figures and dates in `text` that count as precise evidence, as byte
+/// ranges: numbers of two or more digits, numbers with a unit or scale ("5
+/// million", "26m", "30%", "£5"), ordinals ("10th"), dates ('37, 1930s), and
+/// ranges joining them ("from 4 to 18 million", "1937-38", "26m to 56m").
+/// A lone one-digit number ("3 reasons") is not evidence.
+pub fn figures(text: &str) -> Vec<Range<usize>> {
+    // (span, strong enough on its own)
+    let mut atoms: Vec<(Range<usize>, bool)> = Vec::new();
+    for m in figures_regex().find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        let before = text[..s].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        if text[e..].chars().next().is_some_and(char::is_alphabetic) {
+            // "5YP", "3rdly": a name, not a figure.
+            continue;
+        }
+        let t = m.as_str();
+        let digits = t.chars().filter(char::is_ascii_digit).count();
+        let has_unit = t
+            .chars()
+            .any(|c| c.is_alphabetic() || matches!(c, '%' | '£' | '$' | '€'));
+        let lower = t.to_ascii_lowercase();
+        let ordinal = ["st", "nd", "rd", "th"].iter().any(|o| lower.ends_with(o));
+        atoms.push((s..e, digits >= 2 || (has_unit && !ordinal)));
+    }
+    for d in dates(text, 1900).into_iter().filter(|d| {
+        text[d.span.clone()]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii_digit())
+    }) {
+        atoms.push((d.span, true));
+    }
+    atoms.sort_by_key(|(r, _)| r.start);
+    // Join atoms that a range connects ("4 to 18 million", "1937-38"); a
+    // group counts when one of its atoms does.
+    let mut groups: Vec<(Range<usize>, bool)> = Vec::new();
+    for (a, strong) in atoms {
+        if let Some((last, last_strong)) = groups.last_mut()
+            && (a.start < last.end || connector_regex().is_match(&text[last.end..a.start]))
+        {
+            last.end = last.end.max(a.end);
+            *last_strong |= strong;
+            continue;
+        }
+        groups.push((a, strong));
+    }
+    let mut out: Vec<Range<usize>> = groups
+        .into_iter()
+        .filter(|(_, strong)| *strong)
+        .map(|(r, _)| r)
+        .collect();
+    // "from 4 to 18": take the "from" in.
+    for r in &mut out {
+        let head = &text[..r.start];
+        let trimmed = head.trim_end();
+        if trimmed.len() >= 4 && trimmed[trimmed.len() - 4..].eq_ignore_ascii_case("from") {
+            let from_start = trimmed.len() - 4;
+            let ok_boundary = trimmed[..from_start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if ok_boundary && text[r.clone()].contains(|c: char| !c.is_ascii_digit()) {
+                r.start = from_start;
+            }
+        }
+    }
+    out
+}
+
+/// How a period reads in feedback: "1918–21", "1917–1953" across centuries,
+/// "1917" for one year.
+pub fn period_text(period: [i32; 2]) -> String {
+    let [a, b] = period;
+    if a == b {
+        a.to_string()
+    } else if a / 100 == b / 100 {
+        format!("{a}–{:02}", b % 100)
+    } else {
+        format!("{a}–{b}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn years(text: &str) -> Vec<(String, i32, i32)> {
+        dates(text, 1900)
+            .into_iter()
+            .map(|d| (text[d.span].to_string(), d.from, d.to))
+            .collect()
+    }
+
+    #[test]
+    fn years_ranges_decades_and_short_years() {
+        assert_eq!(years("the purges of 1937"), [("1937".into(), 1937, 1937)]);
+        assert_eq!(
+            years("purged red army officers 1937-38"),
+            [("1937-38".into(), 1937, 1938)]
+        );
+        assert_eq!(years("1917–1921"), [("1917–1921".into(), 1917, 1921)]);
+        assert_eq!(years("in the 1930s"), [("1930s".into(), 1930, 1939)]);
+        assert_eq!(years("the terror of '37"), [("'37".into(), 1937, 1937)]);
+        assert_eq!(years("famine in the '30s"), [("'30s".into(), 1930, 1939)]);
+        assert_eq!(years("in the 30s"), [("30s".into(), 1930, 1939)]);
+        assert_eq!(years("1999-01"), [("1999-01".into(), 1999, 2001)]);
+    }
+
+    #[test]
+    fn counted_numbers_are_not_years() {
+        assert!(years("2000 tanks and 1500 people").is_empty());
+        assert!(years("1,937 arrests, 11937 and 1937.5").is_empty());
+        assert!(years("£1500 and 1917%").is_empty());
+        assert!(years("Order No. 227, 5 million, 30s").is_empty());
+        assert_eq!(years("1500-2000 delegates"), []);
+    }
+
+    #[test]
+    fn period_overlap() {
+        let d = &dates("1937-38", 1900)[0];
+        assert!(!d.overlaps([1918, 1921]));
+        assert!(d.overlaps([1936, 1937]));
+        assert!(d.overlaps([1938, 1953]));
+        assert_eq!(period_text([1918, 1921]), "1918–21");
+        assert_eq!(period_text([1917, 2001]), "1917–2001");
+        assert_eq!(period_text([1917, 1917]), "1917");
+    }
+
+    fn figs(text: &str) -> Vec<&str> {
+        figures(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn figures_with_units_ranges_and_dates() {
+        assert_eq!(
+            figs("steel rose from 4 to 18 million tons"),
+            ["from 4 to 18 million"]
+        );
+        assert_eq!(figs("urban pop 26m to 56m"), ["26m to 56m"]);
+        assert_eq!(figs("purged red army officers 1937-38"), ["1937-38"]);
+        assert_eq!(figs("30% of officers"), ["30%"]);
+        assert_eq!(figs("5 million died"), ["5 million"]);
+        assert_eq!(figs("200,000 new members"), ["200,000"]);
+        assert_eq!(figs("the 10th Party Congress"), ["10th"]);
+        assert_eq!(figs("purges of '37"), ["'37"]);
+    }
+
+    #[test]
+    fn small_counts_and_names_are_not_figures() {
+        assert!(figs("3 reasons, the 5YP and a 1st step").is_empty());
+        assert!(figs("T-34 tanks").len() <= 1);
+    }
+}
