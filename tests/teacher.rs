@@ -276,12 +276,14 @@ fn every_card_gets_a_starter_rubric_that_tops_its_own_model_answer() {
                     card_missing: false,
                 },
             );
-            assert!(
-                report.diagnostics.is_empty(),
-                "{}: {:#?}",
-                card.id,
-                report.diagnostics
-            );
+            // Notes (a phrase inside another factor's) say how it will
+            // grade; they are not mistakes.
+            let problems: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity != planmark::model::Severity::Note)
+                .collect();
+            assert!(problems.is_empty(), "{}: {:#?}", card.id, problems);
         }
     }
 }

@@ -413,11 +413,12 @@ fn aliases(headline: &str, detail: &str) -> Vec<String> {
 /// The detail's most specific word: a term no English word list has
 /// ("kulaks", "Zhenotdel"), else its longest word that is not an everyday
 /// one; never a number.
-fn specific_word(detail: &str) -> Option<String> {
+fn specific_word(detail: &str, skip: impl Fn(&str) -> bool) -> Option<String> {
     let words: Vec<&str> = detail
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .filter(|w| {
-            w.chars().count() >= 5
+            !skip(w)
+                && w.chars().count() >= 5
                 && !w.chars().any(|c| c.is_ascii_digit())
                 && !is_stopword(&w.to_lowercase())
                 && !crate::authoring::check::is_loose_word(w)
@@ -429,6 +430,15 @@ fn specific_word(detail: &str) -> Option<String> {
         .find(|w| !crate::text::dictionary::is_english_word(&w.to_lowercase()))
         .or_else(|| words.iter().max_by_key(|w| w.chars().count()))
         .map(|w| w.to_string())
+}
+
+/// A phrase's stemmed content words in order, to see one phrase inside another.
+fn phrase_run(phrase: &str) -> Vec<String> {
+    tokenize(phrase)
+        .iter()
+        .map(|t| crate::text::fold::stem(&t.base))
+        .filter(|w| !is_stopword(w))
+        .collect()
 }
 
 /// A phrase's stemmed content words, sorted: two phrases with the same key
@@ -637,6 +647,28 @@ pub fn starter_rubric(
     }
     let mut used = std::collections::HashSet::new();
     let mut taken = std::collections::HashSet::new();
+    // Every point's aliases, so that none is made of words inside another
+    // point's longer alias: the grader credits the longer one there.
+    let runs: Vec<Vec<Vec<String>>> = card
+        .points
+        .iter()
+        .map(|p| {
+            aliases(&p.headline, &p.detail)
+                .iter()
+                .map(|a| phrase_run(a))
+                .collect()
+        })
+        .collect();
+    let inside_other = |i: usize, phrase: &str| {
+        let run = phrase_run(phrase);
+        !run.is_empty()
+            && runs.iter().enumerate().any(|(j, theirs)| {
+                j != i
+                    && theirs
+                        .iter()
+                        .any(|t| t.len() > run.len() && t.windows(run.len()).any(|w| w == run))
+            })
+    };
     let mut with_evidence = 0;
     let (mut n_for, mut n_against) = (0u32, 0u32);
     for (i, p) in card.points.iter().enumerate() {
@@ -687,14 +719,14 @@ pub fn starter_rubric(
         let _ = writeln!(s, "side = {}", toml_string(p.side.as_str()));
         // A phrase in two factors credits both: the first point keeps it.
         let mut own = aliases(&p.headline, &p.detail);
-        own.retain(|a| taken.insert(phrase_key(a)));
+        own.retain(|a| !inside_other(i, a) && taken.insert(phrase_key(a)));
         // A student who writes the card's detail must get credit: when no
         // alias is in it, its most specific word is one.
         let detail_key = phrase_key(&p.detail);
         if !own
             .iter()
             .any(|a| phrase_key(a).iter().all(|w| detail_key.contains(w)))
-            && let Some(word) = specific_word(&p.detail)
+            && let Some(word) = specific_word(&p.detail, |w| inside_other(i, w))
             && taken.insert(phrase_key(&word))
         {
             own.push(word);
