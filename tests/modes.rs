@@ -137,7 +137,7 @@ fn learn_checks_each_factor_with_the_grader_and_remembers_misses() {
     let db = dir.path().join("l.db");
     planmark(&db)
         .args(["learn", "--card", "stalin-trotsky"])
-        .write_stdin("Lenins testamant\nthe testament of Lenin\nKronstadt\ngive up\n")
+        .write_stdin("Lenins testamant\nthe testament of Lenin\nKronstadt\nthe weather\ngive up\n")
         .assert()
         .success()
         .stdout(
@@ -149,6 +149,17 @@ fn learn_checks_each_factor_with_the_grader_and_remembers_misses() {
                 ))
                 .and(predicate::str::contains("Recalled 1 of 19 factors")),
         );
+    // Naming a factor again is not a miss: the hint comes only after the
+    // second real miss ("the weather"), not after "Kronstadt".
+    let out = planmark(&dir.path().join("l2.db"))
+        .args(["learn", "--card", "stalin-trotsky"])
+        .write_stdin("Lenins testamant\nthe testament of Lenin\nKronstadt\ngive up\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!String::from_utf8(out).unwrap().contains("Hint:"));
     let (got, total, details) = session(&db, "learn");
     assert_eq!((got, total), (1, 19));
     assert!(details.contains("general-secretary"));
@@ -517,4 +528,71 @@ fn a_test_match_item_needs_every_pair_and_shows_the_right_ones() {
                 .and(predicate::str::contains("1 of 3 pairs right"))
                 .and(predicate::str::contains("The pairs were: 1c 2b 3a")),
         );
+}
+
+/// The factors `planmark grade` credits for a one-line plan.
+fn graded_labels(db: &std::path::Path, rubric: &str, line: &str) -> Vec<String> {
+    let out = planmark(db)
+        .args(["grade", "--rubric", rubric, "--format", "json"])
+        .write_stdin(line)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let mut labels: Vec<String> = v["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["covered"] == true)
+        .map(|f| f["label"].as_str().unwrap().to_string())
+        .collect();
+    labels.sort();
+    labels
+}
+
+#[test]
+fn learn_credits_exactly_what_grade_credits() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        "NKVD",
+        "NKVD zeal and denunciations from below",
+        "the murder of Kirov in 1934",
+        "Stalin was paranoid",
+        "show trials of old Bolsheviks",
+        "Tukhachevsky and the army purge",
+        "the weather",
+    ];
+    for line in lines {
+        let db = dir.path().join(format!("{}.db", line.len()));
+        let out = planmark(&db)
+            .args(["learn", "--card", "great-terror"])
+            .write_stdin(format!("{line}\ngive up\n"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        let mut learnt: Vec<String> = out
+            .lines()
+            .filter_map(|l| l.rsplit_once("✓ ").map(|(_, label)| label.to_string()))
+            .collect();
+        learnt.sort();
+        assert_eq!(
+            learnt,
+            graded_labels(&db, "great-terror", line),
+            "{line:?}\n{out}"
+        );
+    }
+    // "NKVD" alone raises no factor in a plan, so learn says whose evidence it is.
+    planmark(&dir.path().join("n.db"))
+        .args(["learn", "--card", "great-terror"])
+        .write_stdin("NKVD\ngive up\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "that is evidence for “The NKVD and denunciations from below”, not the factor itself",
+        ));
 }

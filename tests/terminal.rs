@@ -205,3 +205,116 @@ fn the_timed_countdown_runs_without_enter_and_stops_typing_at_zero() {
         "the line being typed is kept"
     );
 }
+
+/// The terminal settings after `planmark ARGS` exits (`stty -a`), to check
+/// that raw mode was left.
+fn spawn_then_stty(env: &Env, args: &str) -> PtySession {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!(
+            "\"{}\" {args}; echo STTY; stty -a",
+            env!("CARGO_BIN_EXE_planmark")
+        ))
+        .env("PLANMARK_DB", env.db())
+        .env("PLANMARK_LIBRARY", env.dir.path().join("lib"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb");
+    spawn_with_options(
+        c,
+        Options::new()
+            .timeout_ms(Some(WAIT_MS))
+            .strip_ansi_escape_codes(true),
+    )
+    .unwrap()
+}
+
+fn terminal_is_cooked(p: &mut PtySession) {
+    p.exp_string("STTY").unwrap();
+    let settings = p.exp_eof().unwrap();
+    assert!(
+        settings.contains(" icanon") && !settings.contains("-icanon"),
+        "raw mode was left on: {settings}"
+    );
+}
+
+#[test]
+fn flashcards_take_one_key_to_reveal_rate_and_stop() {
+    let env = Env::new();
+    let mut p = spawn_then_stty(&env, "flashcards --deck test");
+    p.exp_string("press any key to see the answer (q to stop)")
+        .unwrap();
+    typ(&mut p, " ");
+    p.exp_string("Judgement:").unwrap();
+    p.exp_string("[Enter = Good] (q to stop)").unwrap();
+    typ(&mut p, "4");
+    p.exp_string("Easy: next review").unwrap();
+    p.exp_string("press any key to see the answer (q to stop)")
+        .unwrap();
+    typ(&mut p, "q");
+    p.exp_string("1 card reviewed.").unwrap();
+    terminal_is_cooked(&mut p);
+    let rating: String = env
+        .conn()
+        .query_row("SELECT rating FROM reviews", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rating, "easy");
+}
+
+#[test]
+fn ctrl_c_at_a_one_key_prompt_stops_and_restores_the_terminal() {
+    let env = Env::new();
+    let mut p = spawn_then_stty(&env, "flashcards --deck test");
+    p.exp_string("press any key").unwrap();
+    typ(&mut p, "x");
+    p.exp_string("[Enter = Good]").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("0 cards reviewed.").unwrap();
+    terminal_is_cooked(&mut p);
+}
+
+#[test]
+fn sorting_takes_one_key_per_point() {
+    let env = Env::new();
+    let mut p = env.spawn(&["sort", "--card", "test/one", "--seed", "1"]);
+    p.exp_string("press f if it argues for").unwrap();
+    p.exp_string("f/a? ").unwrap();
+    // The card's one point argues against: one key, no Enter.
+    typ(&mut p, "a");
+    p.exp_string("Sorted 1 of 1 right first time").unwrap();
+    finish(p);
+}
+
+#[test]
+fn grade_at_a_terminal_says_it_is_waiting_for_the_plan() {
+    let env = Env::new();
+    let mut p = env.spawn(&["grade", "--rubric", "one"]);
+    p.exp_string("reading the plan from standard input; end with Ctrl-D")
+        .unwrap();
+    typ(&mut p, "his appointments\r");
+    // Ctrl-D at the start of a line ends the input.
+    typ(&mut p, "\x04");
+    p.exp_string("Level 1").unwrap();
+    finish(p);
+}
+
+#[test]
+fn a_plan_in_a_test_is_typed_in_the_line_editor() {
+    let env = Env::new();
+    let mut p = env.spawn(&["test", "--deck", "test", "-n", "1", "--seed", "1"]);
+    p.exp_string("Item 1 of 1 (plan)").unwrap();
+    p.exp_string("> ").unwrap();
+    typ(&mut p, "appointmets");
+    typ(&mut p, LEFT);
+    typ(&mut p, LEFT);
+    typ(&mut p, "n\r");
+    p.exp_string("> ").unwrap();
+    typ(&mut p, ".\r");
+    p.exp_string("Overall:").unwrap();
+    finish(p);
+    let details: String = env
+        .conn()
+        .query_row("SELECT details_json FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(v["items"][0]["plan"], "appointments");
+}

@@ -205,3 +205,60 @@ pub fn type_plan(
         }
     }
 }
+
+/// A prompt of fixed text, for short answers.
+struct LinePrompt(String);
+
+impl Prompt for LinePrompt {
+    fn render_prompt_left(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.0)
+    }
+
+    fn render_prompt_right(&self) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+
+    fn render_prompt_indicator(&self, _mode: PromptEditMode) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+
+    fn render_prompt_multiline_indicator(&self) -> Cow<'_, str> {
+        Cow::Borrowed("… ")
+    }
+
+    fn render_prompt_history_search_indicator(&self, _s: PromptHistorySearch) -> Cow<'_, str> {
+        Cow::Borrowed("(search) ")
+    }
+
+    fn get_prompt_color(&self) -> reedline::Color {
+        reedline::Color::Default
+    }
+
+    fn get_indicator_color(&self) -> reedline::Color {
+        reedline::Color::Default
+    }
+}
+
+/// Short answers at a terminal (a factor's name, "3c"), edited like plans;
+/// the session's earlier answers come back with up/down.
+pub struct LineReader {
+    rl: Reedline,
+}
+
+impl LineReader {
+    pub fn new(color: bool) -> LineReader {
+        LineReader {
+            rl: Reedline::create()
+                .with_highlighter(Box::new(SimpleMatchHighlighter::default()))
+                .with_ansi_colors(color),
+        }
+    }
+
+    /// One line, or `None` for Ctrl-C or Ctrl-D (stop).
+    pub fn read(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+        match self.rl.read_line(&LinePrompt(prompt.to_string()))? {
+            Signal::Success(line) => Ok(Some(line)),
+            _ => Ok(None),
+        }
+    }
+}

@@ -69,6 +69,11 @@ pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
     let grader = Grader::new(entry.item)?;
 
     let single_stdin = args.files.is_empty() && args.csv.is_none() && args.jsonl.is_none();
+    let reads_stdin = single_stdin || args.files.iter().any(|f| f.as_os_str() == "-");
+    if reads_stdin && std::io::stdin().is_terminal() {
+        // Otherwise a student sees nothing happen and thinks it hangs.
+        eprintln!("reading the plan from standard input; end with Ctrl-D (or give a file)");
+    }
     let items: Box<dyn Iterator<Item = Item>> = if let Some(csv) = &args.csv {
         input::from_csv(csv, args.text_column.as_deref(), args.id_column.as_deref())?
     } else if let Some(jsonl) = &args.jsonl {

@@ -7,7 +7,7 @@ use super::out::{out, outln};
 use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
 
 /// A key the prompts care about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
     Char(char),
     Enter,
@@ -16,6 +16,22 @@ pub enum Key {
     Interrupt,
     /// Ctrl-D: the end of input.
     End,
+    /// A whole answer of more than one character, read from a pipe.
+    Text(String),
+}
+
+impl Key {
+    /// A line from a pipe read as the key it stands for: empty is Enter,
+    /// one character is that key, and longer answers stay text.
+    pub fn from_line(line: &str) -> Key {
+        let t = line.trim();
+        let mut chars = t.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => Key::Enter,
+            (Some(c), None) => Key::Char(c),
+            _ => Key::Text(t.to_string()),
+        }
+    }
 }
 
 /// Raw mode for as long as the guard lives.

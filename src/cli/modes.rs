@@ -1,8 +1,12 @@
-//! The study modes: `flashcards`, `sort`, `match`, `learn` and `test`. Each
-//! reads the student's answers a line at a time (from the keyboard or a pipe)
-//! and records its result, so `planmark stats` can show mastery per mode.
+//! The study modes: `flashcards`, `sort`, `match`, `learn` and `test`. At a
+//! terminal, ratings, sides and "q to stop" take one key and longer answers
+//! are edited like plans; from a pipe each answer is a line. Each mode records
+//! its result, so `planmark stats` can show mastery per mode.
 
-use super::render::{BOLD, GREEN, RED, new_table, paint};
+use super::editor::{self, Ending, LineReader};
+use super::keys::{self, Key};
+use super::out::{self, out, outln};
+use super::render::{self, BOLD, GREEN, RED, new_table, paint};
 use super::{Context, exit};
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
@@ -11,36 +15,96 @@ use planmark::library::Library;
 use planmark::model::{Card, Side};
 use planmark::modes::session::{self, deck_of};
 use planmark::modes::{learn, matching, sort, test};
+use planmark::study::drafts::{DraftTarget, DraftWriter};
 use planmark::study::{Rating, Scheduler, Session};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal};
 
-/// Lines typed by the student; `None` at the end of input.
+/// The student's answers; `None` once input ends (Ctrl-D, Ctrl-C, `q` where
+/// it stops, or the end of a pipe).
 struct Answers {
+    /// At a terminal: the line editor. From a pipe: `None`.
+    terminal: Option<LineReader>,
     input: std::io::StdinLock<'static>,
-    /// Input ended (Ctrl-D or the end of a pipe).
+    /// Input ended.
     ended: bool,
+    color: bool,
 }
 
 impl Answers {
-    fn new() -> Answers {
+    fn new(ctx: &Context) -> Answers {
+        out::keep_working_when_closed();
+        let tty = std::io::stdin().is_terminal();
         Answers {
+            terminal: tty.then(|| LineReader::new(ctx.color_stderr)),
             input: std::io::stdin().lock(),
             ended: false,
+            color: ctx.color_stderr,
         }
     }
 
+    fn at_terminal(&self) -> bool {
+        self.terminal.is_some()
+    }
+
+    /// A line of text.
     fn ask(&mut self, prompt: &str) -> Result<Option<String>> {
-        print!("{prompt}");
-        std::io::stdout().flush()?;
-        let mut line = String::new();
-        if self.ended || self.input.read_line(&mut line)? == 0 {
-            if !self.ended {
-                println!();
-            }
-            self.ended = true;
+        if self.ended {
             return Ok(None);
         }
-        Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+        let line = match &mut self.terminal {
+            Some(t) => t.read(prompt)?,
+            None => {
+                out!("{prompt}");
+                let mut line = String::new();
+                if self.input.read_line(&mut line)? == 0 {
+                    outln!();
+                    None
+                } else {
+                    Some(line.trim_end_matches(['\n', '\r']).to_string())
+                }
+            }
+        };
+        self.ended = line.is_none();
+        Ok(line)
+    }
+
+    /// One key at a terminal, a line from a pipe; `pick` turns it into an
+    /// answer or `None` to wait for another. Ctrl-C and Ctrl-D end input.
+    fn key<T>(
+        &mut self,
+        prompt: &str,
+        mut pick: impl FnMut(&Key) -> Option<T>,
+        retry: &str,
+    ) -> Result<Option<T>> {
+        loop {
+            if self.ended {
+                return Ok(None);
+            }
+            let key = if self.at_terminal() {
+                out!("{prompt}");
+                let k = keys::read_key()?;
+                if matches!(k, Key::Interrupt | Key::End) {
+                    outln!();
+                    self.ended = true;
+                    return Ok(None);
+                }
+                // Echo the key, as a typed answer would show.
+                match &k {
+                    Key::Char(c) => outln!("{c}"),
+                    _ => outln!(),
+                }
+                k
+            } else {
+                match self.ask(prompt)? {
+                    Some(line) => Key::from_line(&line),
+                    None => return Ok(None),
+                }
+            };
+            match pick(&key) {
+                Some(v) => return Ok(Some(v)),
+                None => outln!("{retry}"),
+            }
+        }
     }
 }
 
@@ -137,7 +201,7 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
     let mut store = ctx.store()?;
     let scheduler = Scheduler::new(0.9)?;
     let ids = lib.card_ids(args.deck.as_deref())?;
-    let mut answers = Answers::new();
+    let mut answers = Answers::new(ctx);
     let c = ctx.color_stdout;
     let mut reviewed = 0;
     let mut stopped = false;
@@ -155,43 +219,46 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
         };
         let card_ref = card_ref.to_string();
         let (_, card) = lib.card(&card_ref)?;
-        println!(
+        outln!(
             "\n{} {card_ref}\n{}",
             paint("Card", BOLD, c),
             paint(&card.question, BOLD, c)
         );
-        if answers
-            .ask("Plan it in your head, then press Enter to see the answer (q to stop) ")?
-            .is_none_or(|l| l.trim() == "q")
-        {
+        let reveal_prompt = if answers.at_terminal() {
+            "Plan it in your head, then press any key to see the answer (q to stop) "
+        } else {
+            "Plan it in your head, then press Enter to see the answer (q to stop) "
+        };
+        let reveal = answers.key(
+            reveal_prompt,
+            |k| Some(!matches!(k, Key::Char('q' | 'Q') | Key::Esc)),
+            "",
+        )?;
+        if reveal != Some(true) {
             stopped = true;
             break None;
         }
-        println!("{} {}", paint("Judgement:", BOLD, c), card.judgement);
+        outln!("{} {}", paint("Judgement:", BOLD, c), card.judgement);
         for p in &card.points {
-            println!(
+            outln!(
                 "  {} {}: {}",
                 if p.side == Side::For { "+" } else { "−" },
                 paint(&p.headline, BOLD, c),
                 p.detail
             );
         }
-        let rating = loop {
-            let Some(line) = answers.ask(
-                "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy [Enter = Good] ",
-            )?
-            else {
-                break None;
-            };
-            if line.trim().is_empty() {
-                break Some(Rating::Good);
-            }
-            match Rating::parse(&line) {
-                Some(r) => break Some(r),
-                None => println!("Type 1, 2, 3 or 4."),
-            }
-        };
-        let Some(rating) = rating else {
+        let rating = answers.key(
+            "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy [Enter = Good] (q to stop) ",
+            |k| match k {
+                Key::Enter => Some(Some(Rating::Good)),
+                Key::Char('q' | 'Q') | Key::Esc => Some(None),
+                Key::Char(ch) => Rating::parse(&ch.to_string()).map(Some),
+                Key::Text(t) => Rating::parse(t).map(Some),
+                _ => None,
+            },
+            "Press 1, 2, 3 or 4 (or Enter for Good, q to stop).",
+        )?;
+        let Some(Some(rating)) = rating else {
             stopped = true;
             break None;
         };
@@ -199,7 +266,7 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
         let state = scheduler.review(previous.as_ref(), rating, now);
         store.record_review(&card_ref, "flashcards", rating, &state, now)?;
         reviewed += 1;
-        println!(
+        outln!(
             "{rating}: next review {}",
             planmark::study::describe_due(state.due, now)
         );
@@ -224,7 +291,7 @@ pub fn flashcards(ctx: &Context, args: FlashcardArgs) -> Result<u8> {
         ),
         Some(planmark::study::Idle::NoCards) | None => " There are no cards here.".to_string(),
     };
-    println!("{done}{next}");
+    outln!("{done}{next}");
     Ok(exit::OK)
 }
 
@@ -232,6 +299,19 @@ fn parse_side(s: &str) -> Option<Side> {
     match s.trim().to_ascii_lowercase().as_str() {
         "f" | "for" | "+" => Some(Side::For),
         "a" | "against" | "-" => Some(Side::Against),
+        _ => None,
+    }
+}
+
+/// A side, or `Some(None)` to stop, from one key (or a piped line).
+fn side_key(k: &Key) -> Option<Option<Side>> {
+    match k {
+        Key::Char('q' | 'Q') | Key::Esc => Some(None),
+        Key::Char(c) => parse_side(&c.to_string()).map(Some),
+        Key::Text(t) if t.eq_ignore_ascii_case("quit") || t.eq_ignore_ascii_case("stop") => {
+            Some(None)
+        }
+        Key::Text(t) => parse_side(t).map(Some),
         _ => None,
     }
 }
@@ -248,32 +328,39 @@ pub fn sort_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
     let started = ctx.now();
     let c = ctx.color_stdout;
     if let [(_, card)] = chosen.as_slice() {
-        println!("{}", paint(&card.question, BOLD, c));
+        outln!("{}", paint(&card.question, BOLD, c));
     }
-    println!("For each point, type f if it argues for the question's view, a if against.");
-    let mut answers = Answers::new();
+    let mut answers = Answers::new(ctx);
+    outln!(
+        "For each point, {} f if it argues for the question's view, a if against (q to stop).",
+        if answers.at_terminal() {
+            "press"
+        } else {
+            "type"
+        }
+    );
     while let Some(item) = game.current().cloned() {
         let question = if chosen.len() > 1 {
             format!(" [{}]", item.card)
         } else {
             String::new()
         };
-        let Some(line) = answers.ask(&format!(
-            "({} left) {}{question} — f/a? ",
-            game.remaining(),
-            item.headline
-        ))?
+        let Some(Some(side)) = answers.key(
+            &format!(
+                "({} left) {}{question} — f/a? ",
+                game.remaining(),
+                item.headline
+            ),
+            side_key,
+            "f (for), a (against) or q (stop)?",
+        )?
         else {
             break;
         };
-        let Some(side) = parse_side(&line) else {
-            println!("Type f (for) or a (against).");
-            continue;
-        };
         match game.answer(side) {
-            Some(sort::SortOutcome::Correct) => println!("{}", paint("✓", GREEN, c)),
+            Some(sort::SortOutcome::Correct) => outln!("{}", paint("✓", GREEN, c)),
             Some(sort::SortOutcome::Wrong { side, detail }) => {
-                println!(
+                outln!(
                     "{} it argues {side}: {detail} (it will come back)",
                     paint("✗", RED, c)
                 )
@@ -284,9 +371,9 @@ pub fn sort_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
     let outcome = game.outcome();
     let secs = ctx.now() - started;
     if let Some(line) = outcome.stopped_line() {
-        println!("{line}");
+        outln!("{line}");
     }
-    println!(
+    outln!(
         "Sorted {} of {} right first time in {}.",
         outcome.correct,
         outcome.total,
@@ -325,8 +412,8 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
         .unwrap_or_default();
     let c = ctx.color_stdout;
     let started = ctx.now();
-    let mut answers = Answers::new();
-    println!(
+    let mut answers = Answers::new(ctx);
+    outln!(
         "Match each headline to its detail: type a number and a letter, e.g. 1c (or several: 1c 2a)."
     );
     // The board is shown at the start and after each pair found.
@@ -335,12 +422,12 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
         if show_board {
             for (n, h, done) in game.headlines() {
                 if !done {
-                    println!("  {n}. {h}");
+                    outln!("  {n}. {h}");
                 }
             }
             for (l, d, done) in game.details() {
                 if !done {
-                    println!("  {l}) {}", truncate(d, 90));
+                    outln!("  {l}) {}", truncate(d, 90));
                 }
             }
             show_board = false;
@@ -349,19 +436,19 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
             break;
         };
         match game.parse_pairs(&line) {
-            Err(e) => println!("{e}"),
+            Err(e) => outln!("{e}"),
             Ok(list) => {
                 for (h, k) in list {
                     match game.try_pair(h, k) {
                         matching::MatchOutcome::Matched { headline } => {
-                            println!("{} {headline}", paint("✓", GREEN, c));
+                            outln!("{} {headline}", paint("✓", GREEN, c));
                             show_board = !game.done();
                         }
                         matching::MatchOutcome::Wrong => {
-                            println!("{} {} is not a pair", paint("✗", RED, c), pair_name(h, k))
+                            outln!("{} {} is not a pair", paint("✗", RED, c), pair_name(h, k))
                         }
                         matching::MatchOutcome::AlreadyMatched => {
-                            println!("{} is already matched.", pair_name(h, k))
+                            outln!("{} is already matched.", pair_name(h, k))
                         }
                     }
                 }
@@ -373,7 +460,7 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
     let n = outcome.total;
     if game.done() {
         let best = session::match_best(&store.sessions(Some("match"))?, &deck, n);
-        println!(
+        outln!(
             "All {n} matched in {} with {} mistake{}.",
             clock(secs),
             game.mistakes(),
@@ -382,16 +469,16 @@ pub fn match_mode(ctx: &Context, args: MatchArgs) -> Result<u8> {
         let clean = outcome.correct == n;
         match best {
             Some(b) if clean && secs < b => {
-                println!("New personal best for {deck} (was {}).", clock(b))
+                outln!("New personal best for {deck} (was {}).", clock(b))
             }
-            Some(b) => println!("Personal best for {deck}: {}.", clock(b)),
+            Some(b) => outln!("Personal best for {deck}: {}.", clock(b)),
             None if clean => {
-                println!("Your first clean round for {deck}: that is the time to beat.")
+                outln!("Your first clean round for {deck}: that is the time to beat.")
             }
             None => {}
         }
     } else {
-        println!(
+        outln!(
             "Stopped: {} of {n} matched, {} right first time. The pairs were: {}",
             game.headlines().iter().filter(|h| h.2).count(),
             outcome.correct,
@@ -431,20 +518,20 @@ pub fn learn_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
     let grader = Grader::new(entry.item.clone())?;
     let missed_before = session::missed_before(&sessions, card_ref);
     let c = ctx.color_stdout;
-    println!("{}", paint(&card.question, BOLD, c));
-    println!(
+    outln!("{}", paint(&card.question, BOLD, c));
+    outln!(
         "Name the {} factors of this question, one per line. An empty line or `give up` stops.",
         grader.rubric().factors.len()
     );
     if !missed_before.is_empty() {
-        println!(
+        outln!(
             "Last time you missed {}: start with those.",
             missed_before.len()
         );
     }
     let started = ctx.now();
     let mut session = learn::LearnSession::new(&grader, &missed_before);
-    let mut answers = Answers::new();
+    let mut answers = Answers::new(ctx);
     while !session.done() {
         let (got, total) = session.score();
         let Some(line) = answers.ask(&format!("[{got}/{total}] > "))? else {
@@ -457,28 +544,33 @@ pub fn learn_mode(ctx: &Context, args: DeckArgs) -> Result<u8> {
         match outcome {
             learn::LearnOutcome::Recalled(labels) => {
                 for l in labels {
-                    println!("{} {l}", paint("✓", GREEN, c));
+                    outln!("{} {l}", paint("✓", GREEN, c));
                 }
             }
             learn::LearnOutcome::AlreadyGiven(labels) => {
-                println!("already given: {}", labels.join(", "))
+                outln!("already given: {}", labels.join(", "))
             }
             learn::LearnOutcome::NotAFactor => {
-                println!("{} not a factor in this rubric", paint("✗", RED, c))
+                outln!("{} not a factor in this rubric", paint("✗", RED, c))
             }
+            learn::LearnOutcome::EvidenceOnly(labels) => outln!(
+                "{} that is evidence for “{}”, not the factor itself: say what happened and why it mattered",
+                paint("✗", RED, c),
+                labels.join("”, “")
+            ),
         }
         if let Some(h) = hint {
-            println!("Hint: {h}");
+            outln!("Hint: {h}");
         }
     }
     let (got, total) = session.score();
     let missed = session.missed();
-    println!("\nRecalled {got} of {total} factors.");
+    outln!("\nRecalled {got} of {total} factors.");
     if !missed.is_empty() {
-        println!("{}", paint("Missed (they come first next time):", BOLD, c));
+        outln!("{}", paint("Missed (they come first next time):", BOLD, c));
         for id in &missed {
             if let Some(f) = grader.rubric().factor(id) {
-                println!(
+                outln!(
                     "  • {} ({}){}",
                     f.label,
                     f.side,
@@ -520,11 +612,13 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
     let items = test::build(&with_rubric, usize::from(args.n), seed(ctx, args.seed));
     let c = ctx.color_stdout;
     let started = ctx.now();
-    let mut answers = Answers::new();
+    let mut answers = Answers::new(ctx);
     let mut scores: Vec<test::ItemScore> = Vec::new();
-    let mut drafts: Vec<i64> = Vec::new();
+    // Where each plan's draft was kept (database id, or a file beside it).
+    let mut drafts: Vec<(Option<i64>, Option<std::path::PathBuf>)> = Vec::new();
+    let mut plans: Vec<(usize, String)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        println!(
+        outln!(
             "\n{} {} of {} ({})",
             paint("Item", BOLD, c),
             i + 1,
@@ -533,27 +627,19 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
         );
         let score = match item {
             test::TestItem::Plan { card, question } => {
-                println!(
+                outln!(
                     "{}\nWrite a plan; finish with a line holding only `.`",
                     paint(question, BOLD, c)
                 );
-                // Saved line by line like any plan, until the test is recorded.
-                let draft = store.create_draft(card, None, "", ctx.now())?;
-                drafts.push(draft);
-                let mut plan = Vec::new();
-                while let Some(line) = answers.ask("> ")? {
-                    if line.trim() == "." {
-                        break;
-                    }
-                    plan.push(line);
-                    store.update_draft(draft, &plan.join("\n"), ctx.now())?;
-                }
                 let (d, cid) = card.split_once('/').unwrap_or_default();
                 let entry = lib
                     .rubric_for_card(d, cid)
                     .context("the card's rubric went missing")?;
-                let r = Grader::new(entry.item.clone())?.grade(card, &plan.join("\n"));
-                println!("{}/{} · Level {}", r.mark, r.max_mark, r.level);
+                // Saved as it is typed like any plan, until the test is recorded.
+                let plan = test_plan(ctx, &mut answers, card, &entry.item.id, &mut drafts)?;
+                let r = Grader::new(entry.item.clone())?.grade(card, &plan);
+                outln!("{}/{} · Level {}", r.mark, r.max_mark, r.level);
+                plans.push((scores.len(), plan));
                 test::ItemScore::plan(card, &r)
             }
             test::TestItem::Sort {
@@ -562,12 +648,16 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                 headline,
                 side,
             } => {
-                println!("{question}\n{}", paint(headline, BOLD, c));
+                outln!("{question}\n{}", paint(headline, BOLD, c));
                 let answer = answers
-                    .ask("Does this argue for or against the view? f/a ")?
-                    .and_then(|l| parse_side(&l));
+                    .key(
+                        "Does this argue for or against the view? f/a ",
+                        side_key,
+                        "f (for) or a (against)?",
+                    )?
+                    .flatten();
                 let right = answer == Some(*side);
-                println!(
+                outln!(
                     "{} it argues {side}",
                     if right {
                         paint("✓", GREEN, c)
@@ -588,10 +678,10 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                     .collect();
                 let game = matching::MatchGame::new(pairs, i as u64);
                 for (n, h, _) in game.headlines() {
-                    println!("  {n}. {h}");
+                    outln!("  {n}. {h}");
                 }
                 for (l, d, _) in game.details() {
-                    println!("  {l}) {}", truncate(d, 90));
+                    outln!("  {l}) {}", truncate(d, 90));
                 }
                 let n = game.len() as u32;
                 let example = match n {
@@ -605,20 +695,28 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
                     };
                     match game.parse_all(&line) {
                         Ok(p) => break p,
-                        Err(e) => println!("{e}"),
+                        Err(e) => outln!("{e}"),
                     }
                 };
                 let right = game.check(&given).iter().filter(|r| **r).count() as u32;
-                println!("{right} of {n} pairs right");
+                outln!("{right} of {n} pairs right");
                 if right < n {
-                    println!("The pairs were: {}", game.answers());
+                    outln!("The pairs were: {}", game.answers());
                 }
                 test::ItemScore::matching(card, right, n)
             }
         };
         scores.push(score);
     }
-    let (permille, items_json) = test::overall(&scores);
+    let (permille, mut items_json) = test::overall(&scores);
+    // The plans written are kept with their scores (their drafts go below).
+    if let Some(items) = items_json.as_array_mut() {
+        for (i, plan) in &plans {
+            if let Some(serde_json::Value::Object(item)) = items.get_mut(*i) {
+                item.insert("plan".into(), plan.clone().into());
+            }
+        }
+    }
     let overall = f64::from(permille) / 1000.0;
     let mut t = new_table(c);
     t.set_header(vec!["#", "Item", "Card", "Mark"]);
@@ -630,7 +728,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
             s.shown.clone(),
         ]);
     }
-    println!("\n{t}\nOverall: {:.0}%", overall * 100.0);
+    outln!("\n{t}\nOverall: {:.0}%", overall * 100.0);
     let deck = args.deck.clone().unwrap_or_else(|| {
         with_rubric
             .first()
@@ -650,9 +748,64 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
             "finished": !answers.ended,
         }),
     ))?;
-    // The plans are scored in the session now; their drafts can go.
-    for d in drafts {
-        store.delete_draft(d)?;
+    // The plans are kept in the session now; their drafts can go.
+    for (id, file) in drafts {
+        if let Some(id) = id {
+            store.delete_draft(id)?;
+        }
+        if let Some(f) = file {
+            planmark::study::drafts::discard_file(&f);
+        }
     }
     Ok(exit::OK)
+}
+
+/// A plan written in a test: the line editor at a terminal, lines up to `.`
+/// from a pipe; saved as a draft while it is written.
+fn test_plan(
+    ctx: &Context,
+    answers: &mut Answers,
+    card: &str,
+    rubric: &str,
+    drafts: &mut Vec<(Option<i64>, Option<std::path::PathBuf>)>,
+) -> Result<String> {
+    let mut writer = DraftWriter::start(
+        DraftTarget {
+            db: ctx.db.clone(),
+            card: card.to_string(),
+            rubric_id: Some(rubric.to_string()),
+            resumed: None,
+        },
+        ctx.clock(),
+        super::input::PLAN_LIMIT,
+    );
+    let mut refused = None;
+    if answers.ended {
+        // Input is over: the plan is empty.
+    } else if answers.at_terminal() {
+        let color = answers.color;
+        let ending = editor::type_plan(&mut writer, None, color, |r| {
+            eprintln!(
+                "{}",
+                render::warning_line(&format!("{}; that line was not added", r.0), color)
+            );
+        })?;
+        answers.ended = ending == Ending::Interrupted;
+    } else {
+        while let Some(line) = answers.ask("> ")? {
+            if line.trim() == "." {
+                break;
+            }
+            if let Err(e) = writer.push_line(&line) {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    let saved = writer.finish();
+    drafts.push((saved.id, saved.file.clone()));
+    if let Some(e) = refused {
+        bail!("{e}; the plan so far is in `planmark drafts`");
+    }
+    Ok(saved.text)
 }

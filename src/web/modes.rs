@@ -664,6 +664,7 @@ fn learn_view(
                 Some((LearnOutcome::Recalled(labels), _)) => p.right #last role="status" { "✓ " (labels.join(", ")) },
                 Some((LearnOutcome::AlreadyGiven(labels), _)) => p #last role="status" { "Already given: " (labels.join(", ")) },
                 Some((LearnOutcome::NotAFactor, _)) => p.wrong #last role="status" { "✗ Not a factor in this rubric" },
+                Some((LearnOutcome::EvidenceOnly(labels), _)) => p.wrong #last role="status" { "✗ That is evidence for " (labels.join(", ")) ", not the factor itself: say what happened and why it mattered" },
                 None => {},
             }
             @if let Some((_, Some(h))) = &feedback { p.notice #hint { "Hint: " (h) } }
