@@ -14,13 +14,24 @@ pub enum Error {
     },
     #[error("{} is not UTF-8 text (bad byte at offset {offset}); save it as UTF-8 and try again", path.display())]
     NotUtf8 { path: PathBuf, offset: usize },
-    #[error("{} is {size} bytes, more than the {limit}-byte limit for {what}", path.display())]
+    #[error("cannot write {}: {}", path.display(), write_reason(source))]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} is {}more than the {} limit for {what}", path.display(), size.map(|s| format!("{s} bytes, ")).unwrap_or_default(), crate::input::human_size(*limit))]
     TooLarge {
         path: PathBuf,
-        size: u64,
+        /// The size when known (a pipe or `/dev/zero` has none).
+        size: Option<u64>,
         limit: u64,
         what: &'static str,
     },
+    #[error("{}: {message}", path.display())]
+    BadInput { path: PathBuf, message: String },
+    #[error("{} already exists; use --force to replace it, or write elsewhere", path.display())]
+    Exists { path: PathBuf },
     #[error("{} has {} error{}", .0.path.display(), .0.diagnostics.len(), if .0.diagnostics.len() == 1 { "" } else { "s" })]
     Invalid(Box<FileDiagnostics>),
     #[error("no {kind} called `{id}`{}{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default(), if known.is_empty() { String::new() } else { format!("; known {kind}s: {}", known.join(", ")) })]
@@ -44,30 +55,40 @@ impl From<FileDiagnostics> for Error {
     }
 }
 
+/// Why a write failed, in words: a full disk says so.
+fn write_reason(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(code) if code == libc::ENOSPC || code == libc::EDQUOT => {
+            "the disk is full; free some space and try again".into()
+        }
+        _ => e.to_string(),
+    }
+}
+
 /// Reads a text file with a size limit, so a stray 5 GB file gets a clear
-/// message instead of exhausting memory.
+/// message instead of exhausting memory. Reading stops at the limit.
 pub fn read_text(path: &std::path::Path, limit: u64, what: &'static str) -> Result<String> {
-    use std::io::Read;
-    let io = |source| Error::Io {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > limit {
-        let size = std::fs::metadata(path)
-            .map(|m| m.len())
-            .unwrap_or(limit + 1);
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            limit,
-            what,
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
+    })?;
+    crate::input::read_limited(file, limit, path, what).map_err(|e| match e {
+        Error::TooLarge {
+            path, limit, what, ..
+        } => {
+            // A real file says its size; `/dev/zero` or a pipe has none.
+            let size = std::fs::metadata(&path)
+                .map(|m| m.len())
+                .ok()
+                .filter(|&s| s > limit);
+            Error::TooLarge {
+                path,
+                size,
+                limit,
+                what,
+            }
+        }
+        other => other,
     })
 }

@@ -175,3 +175,318 @@ fn deeply_nested_keys_are_refused_with_a_line() {
         .code(2)
         .stderr(predicate::str::contains("r.toml:2").and(predicate::str::contains("deep")));
 }
+
+// ---- one input limit, streamed ----
+
+#[test]
+fn an_overlong_jsonl_line_is_refused_and_the_rest_graded() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "x ".repeat(700_000);
+    let text = format!(
+        "{{\"id\": \"big\", \"text\": \"{big}\"}}\n{{\"id\": \"ok\", \"text\": \"T arrogant\"}}\n"
+    );
+    let p = write(dir.path(), "c.jsonl", &text);
+    planmark()
+        .args([
+            "grade",
+            "-r",
+            "stalin-trotsky",
+            "--format",
+            "csv",
+            "--jsonl",
+        ])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("\nok,"))
+        .stderr(
+            predicate::str::contains("line 1: the line is").and(predicate::str::contains("1 MiB")),
+        );
+}
+
+#[test]
+fn jsonl_errors_name_their_line_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "c.jsonl", "{\"text\": \"a\"}\n\n{oops}\n");
+    planmark()
+        .args(["grade", "-r", "stalin-trotsky", "--jsonl"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("line 3: ")
+                .and(predicate::str::contains("line 3: line 3").not()),
+        );
+}
+
+#[test]
+fn an_overlong_csv_cell_is_refused_and_the_other_rows_graded() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "y".repeat(1024 * 1024 + 100);
+    let text = format!("name,plan\nann,\"{big}\"\nbob,T arrogant\n");
+    let p = write(dir.path(), "c.csv", &text);
+    planmark()
+        .args(["grade", "-r", "stalin-trotsky", "--format", "csv", "--csv"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("\nbob,"))
+        .stderr(predicate::str::contains("line 2").and(predicate::str::contains("1 MiB")));
+}
+
+#[test]
+fn an_endless_device_is_over_the_limit_not_zero_bytes() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    planmark()
+        .args(["grade", "-r", "stalin-trotsky", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("more than the 1 MiB limit")
+                .and(predicate::str::contains("0 bytes").not()),
+        );
+}
+
+#[test]
+fn a_csv_read_from_a_pipe_keeps_its_header() {
+    let csv = "name,plan\nann,T arrogant\nbob,gen sec appointments\n";
+    for arg in ["-", "/dev/stdin"] {
+        planmark()
+            .args([
+                "grade",
+                "-r",
+                "stalin-trotsky",
+                "--format",
+                "csv",
+                "--csv",
+                arg,
+            ])
+            .write_stdin(csv)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("\nann,").and(predicate::str::contains("\nbob,")));
+    }
+}
+
+#[test]
+fn a_wrong_text_column_lists_at_most_twenty_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let header: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
+    let p = write(dir.path(), "c.csv", &format!("{}\n", header.join(",")));
+    let out = planmark()
+        .args([
+            "grade",
+            "-r",
+            "stalin-trotsky",
+            "--text-column",
+            "plan",
+            "--csv",
+        ])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(out.len() < 1000, "{} bytes of message", out.len());
+    assert!(String::from_utf8_lossy(&out).contains("more"));
+}
+
+// ---- silent loss ----
+
+#[test]
+fn an_unclosed_quote_in_a_csv_is_refused_with_its_line_not_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "c.csv",
+        "name,plan\nalice,\"T arrogant, relied on rep\nbob,SIOC more popular\ncarol,gen sec appointments\n",
+    );
+    planmark()
+        .args(["grade", "-r", "stalin-trotsky", "--format", "csv", "--csv"])
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("alice").not())
+        .stderr(predicate::str::contains("line 2").and(predicate::str::contains("never closed")));
+}
+
+#[test]
+fn a_csv_with_a_header_and_no_rows_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "c.csv", "name,plan\n");
+    planmark()
+        .args(["grade", "-r", "stalin-trotsky", "--csv"])
+        .arg(&p)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("header but no rows"));
+}
+
+#[test]
+fn the_report_never_overwrites_without_force_and_never_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "c.csv", "name,plan\nann,T arrogant\n");
+    let grade = || {
+        let mut c = planmark();
+        c.current_dir(dir.path()).args([
+            "grade",
+            "-r",
+            "stalin-trotsky",
+            "--format",
+            "csv",
+            "--csv",
+            "c.csv",
+        ]);
+        c
+    };
+    grade()
+        .args(["--report", "c.csv", "--force"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("input"));
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        "name,plan\nann,T arrogant\n"
+    );
+    let report = write(dir.path(), "r.html", "keep me");
+    grade()
+        .args(["--report", "r.html"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "keep me");
+    grade()
+        .args(["--report", "r.html", "--force"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&report).unwrap().contains("<html"));
+    // Nothing but the inputs and the report is left in the folder.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["c.csv", "r.html"]);
+}
+
+#[test]
+fn deck_export_replaces_a_file_only_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = write(dir.path(), "d.toml", "old");
+    planmark()
+        .args(["deck", "export", "russia-1917-53", "--to", "toml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    planmark()
+        .args([
+            "deck",
+            "export",
+            "russia-1917-53",
+            "--to",
+            "toml",
+            "--force",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("[[card]]"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+// ---- grading a folder ----
+
+#[test]
+fn a_folder_of_plans_reads_every_text_extension_with_unique_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("ann.txt", "T arrogant"),
+        ("ann.md", "gen sec appointments"),
+        ("BOB.TXT", "SIOC"),
+        ("cy.text", "Lenin's testament"),
+        ("notes.pdf", "not a plan"),
+    ] {
+        write(dir.path(), name, text);
+    }
+    let out = planmark()
+        .args(["grade", "-r", "stalin-trotsky", "--format", "csv"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["BOB", "ann.md", "ann.txt", "cy"], "{out}");
+}
+
+#[test]
+fn duplicate_ids_are_warned_and_report_anchors_stay_unique_and_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "c.csv",
+        "name,plan\n\"Ann \"\"Lee\"\"\",T arrogant. Overall S won mainly through gen sec.\n\"Ann \"\"Lee\"\"\",SIOC\n",
+    );
+    planmark()
+        .current_dir(dir.path())
+        .args([
+            "grade",
+            "-r",
+            "stalin-trotsky",
+            "--csv",
+            "c.csv",
+            "--report",
+            "r.html",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("used again"));
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(
+        html.contains("id=\"plan-1-ann-lee\"") && html.contains("id=\"plan-2-ann-lee\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"#plan-2-ann-lee\""));
+    assert!(
+        html.contains("<span class=\"judgement\""),
+        "the judgement is highlighted"
+    );
+}
+
+#[test]
+fn the_report_chart_keeps_every_level_of_the_rubric() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "c.csv", "name,plan\nann,T arrogant\n");
+    planmark()
+        .current_dir(dir.path())
+        .args([
+            "grade",
+            "-r",
+            "stalin-trotsky",
+            "--csv",
+            "c.csv",
+            "--report",
+            "r.html",
+        ])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    for level in 1..=5 {
+        assert!(
+            html.contains(&format!("<div>Level {level}</div>")),
+            "level {level} missing"
+        );
+    }
+}

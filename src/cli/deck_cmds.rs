@@ -129,17 +129,14 @@ fn sniff(path: &Path, text: &str) -> Interchange {
     }
 }
 
+/// Writes through a temporary file in the same folder, so a full disk or a
+/// crash never leaves half a deck where the old one was.
 fn write_new(path: &Path, text: &str, force: bool) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    if path.exists() && !force {
-        bail!(
-            "{} already exists; use --force to replace it, or -o to write elsewhere",
-            path.display()
-        );
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    planmark::fsutil::write_atomic(path, text.as_bytes(), force)?;
+    Ok(())
 }
 
 fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {

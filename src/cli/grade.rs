@@ -45,6 +45,9 @@ pub struct GradeArgs {
     /// students × factors heatmap, most-missed factors, every plan highlighted.
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,
+    /// Replace the --report file if it exists (never one of the inputs).
+    #[arg(long, requires = "report")]
+    pub force: bool,
     /// Threads to grade on [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -94,9 +97,30 @@ pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
     let mut summary =
         planmark::report::ClassSummary::new(grader.rubric(), question.clone(), keep_students);
     let mut sections = match &args.report {
-        Some(path) => Some(ReportParts::create(path)?),
+        Some(path) => {
+            let inputs = args.files.iter().chain(&args.csv).chain(&args.jsonl);
+            if let Some(input) = inputs
+                .into_iter()
+                .find(|i| planmark::fsutil::same_file(i, path))
+            {
+                return Err(Error::BadInput {
+                    path: path.clone(),
+                    message: format!(
+                        "the report would overwrite the input {}; write the report elsewhere",
+                        input.display()
+                    ),
+                });
+            }
+            if path.exists() && !args.force {
+                return Err(Error::Exists { path: path.clone() });
+            }
+            Some(ReportParts::create(path)?)
+        }
         None => None,
     };
+    let mut seen_ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut duplicates = 0usize;
+    let mut rows = 0usize;
     let mut sink = Sink::new(args.format, &grader, detailed);
     let threads = args
         .threads
@@ -116,8 +140,26 @@ pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
     while items.peek().is_some() {
         let mut plans: Vec<(String, String)> = Vec::with_capacity(BATCH);
         for item in items.by_ref().take(BATCH) {
+            rows += 1;
             match item {
                 Ok(plan) => {
+                    match seen_ids.get(&plan.id) {
+                        Some(first) if duplicates < 20 => {
+                            duplicates += 1;
+                            let msg = format!(
+                                "id `{}` is used again by plan {rows} (first by plan {first}); their results share a name",
+                                plan.id
+                            );
+                            eprintln!("{}", render::warning_line(&msg, ctx.color_stderr));
+                        }
+                        Some(_) => duplicates += 1,
+                        None => {
+                            // Bounded: ids beyond this many are not checked.
+                            if seen_ids.len() < 1_000_000 {
+                                seen_ids.insert(plan.id.clone(), rows);
+                            }
+                        }
+                    }
                     if plan.text.trim().is_empty() {
                         let msg = format!("plan `{}` is empty: graded 0", plan.id);
                         eprintln!("{}", render::warning_line(&msg, ctx.color_stderr));
@@ -147,10 +189,25 @@ pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    if duplicates > 20 {
+        let msg = format!("{duplicates} plans in all reuse an id that came earlier");
+        eprintln!("{}", render::warning_line(&msg, ctx.color_stderr));
+    }
+    if rows == 0 && (args.csv.is_some() || args.jsonl.is_some()) {
+        let what = if args.csv.is_some() {
+            "the CSV has a header but no rows"
+        } else {
+            "the JSON-lines file holds no plans"
+        };
+        eprintln!(
+            "{}",
+            render::warning_line(&format!("{what}: nothing was graded"), ctx.color_stderr)
+        );
+    }
     sink.finish(&mut out, ctx, &summary).map_err(io_err)?;
     out.flush().map_err(io_err)?;
     if let (Some(parts), Some(path)) = (sections, &args.report) {
-        parts.finish(&summary, path)?;
+        parts.finish(&summary, path, args.force)?;
         eprintln!("Wrote the class report to {}", path.display());
     }
     Ok(if failed > 0 {
@@ -160,31 +217,41 @@ pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
     })
 }
 
-/// The report's plan sections, written to a scratch file beside the report as
-/// plans are graded, so a large class is not held in memory.
+/// The report's plan sections, written to a temporary file beside the
+/// report as plans are graded, so a large class is not held in memory. It is
+/// removed however the run ends.
 struct ReportParts {
-    scratch: PathBuf,
-    file: std::io::BufWriter<std::fs::File>,
+    path: PathBuf,
+    file: std::io::BufWriter<tempfile::NamedTempFile>,
+    count: usize,
 }
 
 impl ReportParts {
     fn create(report: &std::path::Path) -> Result<ReportParts, Error> {
-        let scratch = report.with_extension("html.part");
-        let file = std::fs::File::create(&scratch).map_err(|source| Error::Io {
-            path: scratch.clone(),
-            source,
-        })?;
+        let dir = match report.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let file = tempfile::Builder::new()
+            .prefix(".planmark-report.")
+            .tempfile_in(dir)
+            .map_err(|source| Error::Write {
+                path: report.to_path_buf(),
+                source,
+            })?;
         Ok(ReportParts {
-            scratch,
+            path: report.to_path_buf(),
             file: std::io::BufWriter::new(file),
+            count: 0,
         })
     }
 
     fn add(&mut self, r: &GradeResult, plan: &str) -> Result<(), Error> {
+        self.count += 1;
         self.file
-            .write_all(planmark::report::plan_section(r, plan).as_bytes())
-            .map_err(|source| Error::Io {
-                path: self.scratch.clone(),
+            .write_all(planmark::report::plan_section(r, plan, self.count).as_bytes())
+            .map_err(|source| Error::Write {
+                path: self.path.clone(),
                 source,
             })
     }
@@ -193,25 +260,28 @@ impl ReportParts {
         self,
         summary: &planmark::report::ClassSummary,
         path: &std::path::Path,
+        force: bool,
     ) -> Result<(), Error> {
-        let io = |source| Error::Io {
+        let werr = |source| Error::Write {
             path: path.to_path_buf(),
             source,
         };
-        let file = self.file.into_inner().map_err(|e| io(e.into_error()))?;
-        drop(file);
-        let sections = std::fs::File::open(&self.scratch).map_err(io)?;
-        let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
-        planmark::report::write_html(summary, std::io::BufReader::new(sections), &mut out)
-            .map_err(io)?;
-        out.flush().map_err(io)?;
-        let _ = std::fs::remove_file(&self.scratch);
-        Ok(())
+        let mut scratch = self.file.into_inner().map_err(|e| werr(e.into_error()))?;
+        use std::io::Seek;
+        scratch.rewind().map_err(werr)?;
+        let mut out = planmark::fsutil::AtomicFile::create(path, force)?;
+        planmark::report::write_html(
+            summary,
+            std::io::BufReader::new(scratch.as_file()),
+            &mut out,
+        )
+        .map_err(werr)?;
+        out.commit()
     }
 }
 
 fn io_err(source: std::io::Error) -> Error {
-    Error::Io {
+    Error::Write {
         path: PathBuf::from("<stdout>"),
         source,
     }

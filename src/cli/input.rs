@@ -1,52 +1,27 @@
-//! Where plans come from: files, folders of `.txt` files, standard input, a CSV
-//! export from a form, or JSON lines. Rows are read lazily, one at a time.
+//! Where plans come from: files, folders of plans, standard input, a CSV
+//! export from a form, or JSON lines. Rows are read lazily, one at a time;
+//! the readers and the size limit live in the library (`planmark::input`).
 
 use planmark::error::{Error, read_text};
-use std::io::Read;
+use planmark::input::{INPUT_LIMIT, stdin_path};
+pub use planmark::input::{Item, ItemError, PlanItem};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Plans longer than this are refused: no essay plan is a mebibyte.
-pub const PLAN_LIMIT: u64 = 1024 * 1024;
-
-/// One plan to grade.
-#[derive(Debug, Clone)]
-pub struct PlanItem {
-    pub id: String,
-    pub text: String,
-}
-
-/// A plan that could not be read, with the reason.
-#[derive(Debug)]
-pub struct ItemError {
-    pub id: String,
-    pub message: String,
-}
-
-pub type Item = Result<PlanItem, ItemError>;
+pub const PLAN_LIMIT: u64 = INPUT_LIMIT;
 
 /// Reads standard input to the end (up to the plan limit).
 pub fn read_stdin() -> Result<String, Error> {
-    let mut bytes = Vec::new();
-    let path = PathBuf::from("<stdin>");
-    std::io::stdin()
-        .lock()
-        .take(PLAN_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-    if bytes.len() as u64 > PLAN_LIMIT {
-        return Err(Error::TooLarge {
-            path,
-            size: bytes.len() as u64,
-            limit: PLAN_LIMIT,
-            what: "a plan",
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-        path,
-        offset: e.utf8_error().valid_up_to(),
+    planmark::input::read_limited(std::io::stdin().lock(), PLAN_LIMIT, &stdin_path(), "a plan")
+}
+
+/// Whether a file in a folder is a plan: `.txt`, `.text` or `.md`, in any case.
+fn is_plan_file(f: &Path) -> bool {
+    f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["txt", "text", "md"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
     })
 }
 
@@ -63,10 +38,7 @@ pub fn from_paths(paths: &[PathBuf]) -> Result<Box<dyn Iterator<Item = Item>>, E
                     source,
                 })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && matches!(f.extension().and_then(|e| e.to_str()), Some("txt" | "md"))
-                })
+                .filter(|f| f.is_file() && is_plan_file(f))
                 .collect();
             files.sort();
             if files.is_empty() {
@@ -74,7 +46,7 @@ pub fn from_paths(paths: &[PathBuf]) -> Result<Box<dyn Iterator<Item = Item>>, E
                     path: p.clone(),
                     source: std::io::Error::new(
                         std::io::ErrorKind::NotFound,
-                        "the folder holds no .txt or .md plans",
+                        "the folder holds no .txt, .text or .md plans",
                     ),
                 });
             }
@@ -83,19 +55,19 @@ pub fn from_paths(paths: &[PathBuf]) -> Result<Box<dyn Iterator<Item = Item>>, E
             expanded.push(p.clone());
         }
     }
-    Ok(Box::new(expanded.into_iter().map(|p| {
+    let ids = plan_ids(&expanded);
+    Ok(Box::new(expanded.into_iter().zip(ids).map(|(p, id)| {
         if p.as_os_str() == "-" {
             return read_stdin()
                 .map(|text| PlanItem {
-                    id: "stdin".into(),
+                    id: id.clone(),
                     text,
                 })
                 .map_err(|e| ItemError {
-                    id: "stdin".into(),
+                    id,
                     message: e.to_string(),
                 });
         }
-        let id = plan_id(&p);
         read_text(&p, PLAN_LIMIT, "a plan")
             .map(|text| PlanItem {
                 id: id.clone(),
@@ -108,99 +80,85 @@ pub fn from_paths(paths: &[PathBuf]) -> Result<Box<dyn Iterator<Item = Item>>, E
     })))
 }
 
-fn plan_id(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
+/// An id per plan: the file's stem (`ann` for `ann.txt`), or its whole name
+/// when two files share a stem (`ann.txt`, `ann.md`), numbered if even that
+/// repeats (the same name in two folders).
+fn plan_ids(paths: &[PathBuf]) -> Vec<String> {
+    let stem = |p: &Path| {
+        if p.as_os_str() == "-" {
+            return "stdin".to_string();
+        }
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    let mut stems: HashMap<String, usize> = HashMap::new();
+    for p in paths {
+        *stems.entry(stem(p)).or_default() += 1;
+    }
+    let mut used: HashMap<String, usize> = HashMap::new();
+    paths
+        .iter()
+        .map(|p| {
+            let s = stem(p);
+            let base = if stems[&s] > 1 {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or(s)
+            } else {
+                s
+            };
+            let n = used.entry(base.clone()).or_default();
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                format!("{base} ({n})")
+            }
+        })
+        .collect()
 }
 
-/// Plans from a CSV file, one per row.
+/// Plans from a CSV file (`-` is standard input), one per row.
 pub fn from_csv(
     path: &Path,
     text_column: Option<&str>,
     id_column: Option<&str>,
 ) -> Result<Box<dyn Iterator<Item = Item>>, Error> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let rows = planmark::interchange::classlist::read_csv(file, text_column, id_column, PLAN_LIMIT)
-        .map_err(|message| bad_input(path, message))?;
-    let shown = path.display().to_string();
-    Ok(Box::new(rows.map(move |row| {
-        row.map(|(id, text)| PlanItem { id, text })
-            .map_err(|(id, message)| ItemError {
-                id,
-                message: format!("cannot read {shown}: {message}"),
-            })
-    })))
-}
-
-fn bad_input(path: &Path, message: String) -> Error {
-    Error::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+    if path.as_os_str() == "-" {
+        return planmark::input::csv_plans(std::io::stdin(), &stdin_path(), text_column, id_column);
     }
-}
-
-#[derive(serde::Deserialize)]
-struct JsonPlan {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-    #[serde(alias = "plan")]
-    text: String,
-}
-
-/// Plans from a JSON-lines file: `{"id": ..., "text": ...}` per line.
-pub fn from_jsonl(path: &Path) -> Result<Box<dyn Iterator<Item = Item>>, Error> {
-    use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let reader = std::io::BufReader::new(file);
-    Ok(Box::new(reader.split(b'\n').enumerate().filter_map(
-        |(i, line)| {
-            let n = i + 1;
-            let id = format!("line {n}");
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => {
-                    return Some(Err(ItemError {
-                        id,
-                        message: e.to_string(),
-                    }));
-                }
-            };
-            if line.iter().all(u8::is_ascii_whitespace) {
-                return None;
-            }
-            let line = match String::from_utf8(line) {
-                Ok(l) => l,
-                Err(_) => {
-                    return Some(Err(ItemError {
-                        id,
-                        message: format!("line {n} is not UTF-8 text"),
-                    }));
-                }
-            };
-            Some(
-                serde_json::from_str::<JsonPlan>(&line)
-                    .map(|p| PlanItem {
-                        id: match p.id {
-                            Some(serde_json::Value::String(s)) => s,
-                            Some(serde_json::Value::Null) | None => id.clone(),
-                            Some(other) => other.to_string(),
-                        },
-                        text: p.text,
-                    })
-                    .map_err(|e| ItemError {
-                        id: id.clone(),
-                        message: format!(
-                            "line {n}: {e}; each line must be {{\"id\": ..., \"text\": \"...\"}}"
-                        ),
-                    }),
-            )
-        },
-    )))
+    planmark::input::csv_plans(file, path, text_column, id_column)
+}
+
+/// Plans from a JSON-lines file (`-` is standard input).
+pub fn from_jsonl(path: &Path) -> Result<Box<dyn Iterator<Item = Item>>, Error> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(planmark::input::jsonl_plans(std::io::stdin())));
+    }
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Box::new(planmark::input::jsonl_plans(file)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_sharing_a_stem_get_distinct_ids() {
+        let ids = plan_ids(&[
+            PathBuf::from("a/ann.md"),
+            PathBuf::from("a/ann.txt"),
+            PathBuf::from("a/bob.TXT"),
+            PathBuf::from("b/bob.TXT"),
+        ]);
+        assert_eq!(ids, ["ann.md", "ann.txt", "bob.TXT", "bob.TXT (2)"]);
+    }
 }

@@ -31,6 +31,8 @@ pub struct ClassSummary {
     /// How many plans got each mark (index = mark).
     pub marks: Vec<u32>,
     pub levels: BTreeMap<u32, u32>,
+    /// The levels the rubric's bands define, lowest first.
+    pub band_levels: Vec<u32>,
     /// How many plans covered each factor.
     pub factor_hits: Vec<u32>,
     pub with_judgement: u32,
@@ -60,6 +62,12 @@ impl ClassSummary {
                     + 1
             ],
             levels: BTreeMap::new(),
+            band_levels: {
+                let mut l: Vec<u32> = rubric.bands.iter().map(|b| b.level).collect();
+                l.sort_unstable();
+                l.dedup();
+                l
+            },
             factor_hits: vec![0; rubric.factors.len()],
             with_judgement: 0,
             students: keep_students.then(Vec::new),
@@ -152,9 +160,45 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A safe, unique HTML anchor for the `n`th plan (1-based): `plan-3-ann-lee`.
+/// Ids may repeat and hold spaces or quotes; the number keeps anchors apart.
+pub fn anchor(n: usize, id: &str) -> String {
+    let slug = crate::interchange::slug(id);
+    format!("plan-{n}-{slug}")
+}
+
+/// `plan[range]` escaped, with the matched spans that fall inside it wrapped
+/// in `<mark>` (titled with their factor).
+fn marked(
+    plan: &str,
+    range: std::ops::Range<usize>,
+    spans: &[(usize, usize, &str, &str)],
+) -> String {
+    let mut body = String::new();
+    let mut pos = range.start;
+    for &(s, e, label, kind) in spans {
+        let (s, e) = (s.max(pos), e.min(range.end));
+        if e <= s || !plan.is_char_boundary(s) || !plan.is_char_boundary(e) {
+            continue;
+        }
+        body.push_str(&escape(&plan[pos..s]));
+        body.push_str(&format!(
+            "<mark class=\"{kind}\" title=\"{}\">{}</mark>",
+            escape(label),
+            escape(&plan[s..e])
+        ));
+        pos = e;
+    }
+    if pos < range.end {
+        body.push_str(&escape(&plan[pos..range.end]));
+    }
+    body
+}
+
 /// The plan with every matched span wrapped in `<mark>` (titled with its
-/// factor), and its feedback: one `<section>` of the report.
-pub fn plan_section(r: &GradeResult, plan: &str) -> String {
+/// factor) and the judgement sentence highlighted, and its feedback: one
+/// `<section>` of the report. `n` numbers the plan (1-based) for its anchor.
+pub fn plan_section(r: &GradeResult, plan: &str, n: usize) -> String {
     let mut spans: Vec<(usize, usize, &str, &str)> = r
         .factors
         .iter()
@@ -168,33 +212,35 @@ pub fn plan_section(r: &GradeResult, plan: &str) -> String {
                         .map(move |m| (m.start, m.end, f.label.as_str(), "evidence")),
                 )
         })
+        .filter(|(s, e, _, _)| s < e && *e <= plan.len())
         .collect();
     spans.sort_unstable();
-    let mut body = String::new();
-    let mut pos = 0;
-    for (s, e, label, kind) in spans {
-        if e <= pos || e > plan.len() || !plan.is_char_boundary(s) || !plan.is_char_boundary(e) {
-            continue;
+    let judgement = match (r.judgement.found, r.judgement.start, r.judgement.end) {
+        (true, Some(s), Some(e))
+            if s < e && e <= plan.len() && plan.is_char_boundary(s) && plan.is_char_boundary(e) =>
+        {
+            Some((s, e))
         }
-        let s = s.max(pos);
-        body.push_str(&escape(&plan[pos..s]));
-        body.push_str(&format!(
-            "<mark class=\"{kind}\" title=\"{}\">{}</mark>",
-            escape(label),
-            escape(&plan[s..e])
-        ));
-        pos = e;
-    }
-    body.push_str(&escape(&plan[pos..]));
+        _ => None,
+    };
+    let body = match judgement {
+        Some((s, e)) => format!(
+            "{}<span class=\"judgement\" title=\"Judgement\">{}</span>{}",
+            marked(plan, 0..s, &spans),
+            marked(plan, s..e, &spans),
+            marked(plan, e..plan.len(), &spans)
+        ),
+        None => marked(plan, 0..plan.len(), &spans),
+    };
     let feedback: String = r
         .feedback
         .iter()
         .map(|l| format!("<li>{}</li>", escape(l)))
         .collect();
     format!(
-        "<section class=\"plan\" id=\"plan-{}\"><h3>{} <span class=\"score\">{}/{} · Level {}</span></h3>\
+        "<section class=\"plan\" id=\"{}\"><h3>{} <span class=\"score\">{}/{} · Level {}</span></h3>\
          <pre>{body}</pre><ul class=\"feedback\">{feedback}</ul></section>\n",
-        escape(&r.id),
+        anchor(n, &r.id),
         escape(&r.id),
         r.mark,
         r.max_mark,
@@ -224,6 +270,7 @@ section.plan h3 { margin: .5rem 0; } .score { color: #4a5568; font-weight: 500; 
 pre { white-space: pre-wrap; font: inherit; background: #fbfcfe; padding: .5rem; border-radius: 6px; }
 mark.factor { background: #d3f9d8; border-bottom: 2px solid #2f9e44; padding: 0 1px; }
 mark.evidence { background: #fff3bf; border-bottom: 2px solid #f08c00; padding: 0 1px; }
+span.judgement { background: #e7f5ff; outline: 2px solid #74c0fc; border-radius: 3px; }
 .feedback { color: #343a40; font-size: .9rem; }
 "#;
 
@@ -260,12 +307,20 @@ pub fn write_html(
         judged * 100.0
     )?;
 
-    // Mark distribution by level.
+    // Mark distribution by level: every level the rubric defines, empty or
+    // not, plus any other level a plan reached (0 when no band applied).
     writeln!(out, "<h2>Mark distribution</h2>")?;
-    let top_level = summary.levels.keys().max().copied().unwrap_or(0).max(1);
+    let mut shown: Vec<u32> = summary
+        .band_levels
+        .iter()
+        .chain(summary.levels.keys())
+        .copied()
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
     let most = summary.levels.values().max().copied().unwrap_or(1).max(1);
     write!(out, "<div class=\"bars\" id=\"distribution\">")?;
-    for level in 0..=top_level {
+    for &level in &shown {
         let n = summary.levels.get(&level).copied().unwrap_or(0);
         write!(
             out,
@@ -274,7 +329,7 @@ pub fn write_html(
         )?;
     }
     write!(out, "</div><div class=\"barlabels\">")?;
-    for level in 0..=top_level {
+    for level in &shown {
         write!(out, "<div>Level {level}</div>")?;
     }
     writeln!(out, "</div>")?;
@@ -294,11 +349,11 @@ pub fn write_html(
         )?;
     }
     writeln!(out, "</tr></thead><tbody>")?;
-    for s in summary.students.iter().flatten() {
+    for (i, s) in summary.students.iter().flatten().enumerate() {
         write!(
             out,
-            "<tr><td class=\"name\"><a href=\"#plan-{}\">{}</a></td><td class=\"mark\">{}</td>",
-            escape(&s.id),
+            "<tr><td class=\"name\"><a href=\"#{}\">{}</a></td><td class=\"mark\">{}</td>",
+            anchor(i + 1, &s.id),
             escape(&s.id),
             s.mark
         )?;
