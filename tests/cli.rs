@@ -255,7 +255,7 @@ fn a_huge_plan_is_refused_quickly_not_a_crash() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "more than the 1048576-byte limit for a plan",
+            "more than the 1 MiB limit for a plan",
         ));
 }
 
