@@ -42,6 +42,29 @@ pub fn clean_line(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Like [`clean`], but every control character becomes `?` repeated to its
+/// own byte length, so byte offsets into the text stay valid (for carets
+/// under a source line). Line ends (`\n`, `\r`) and tabs are kept.
+pub fn clean_same_len(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_control(c) && c != '\r') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_control(c) && c != '\r' {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `text` holds a character [`clean`] would replace.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(is_control)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +76,8 @@ mod tests {
         assert_eq!(clean("a\u{9b}b"), "a\\u{9b}b");
         assert!(matches!(clean("plain\ntext\té"), Cow::Borrowed(_)));
         assert_eq!(clean_line("a\nb\r"), "a b␍");
+        let t = "x\u{1b}[2J\u{9b}y\r\n";
+        assert_eq!(clean_same_len(t).len(), t.len());
+        assert_eq!(clean_same_len(t), "x?[2J??y\r\n");
     }
 }

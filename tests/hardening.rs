@@ -490,3 +490,161 @@ fn the_report_chart_keeps_every_level_of_the_rubric() {
         );
     }
 }
+
+// ---- injection and paths ----
+
+#[test]
+fn markbook_cells_that_look_like_formulas_are_defused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "c.csv",
+        "name,plan\n\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",T arrogant\n+cmd,SIOC\n-2+3,x\n@SUM(A1),y\nAnn,z\n",
+    );
+    let out = planmark()
+        .args(["grade", "-r", "stalin-trotsky", "--format", "csv", "--csv"])
+        .arg(&p)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let ids: Vec<String> = csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "'=HYPERLINK(\"http://x\",\"y\")",
+            "'+cmd",
+            "'-2+3",
+            "'@SUM(A1)",
+            "Ann"
+        ]
+    );
+}
+
+#[test]
+fn control_characters_from_plans_and_ids_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "c.csv",
+        "name,plan\n\"\u{1b}]0;PWNED\u{7}\",\"T arrogant \u{1b}[2J\"\n",
+    );
+    for format in ["table", "csv"] {
+        let out = planmark()
+            .args(["grade", "-r", "stalin-trotsky", "--format", format, "--csv"])
+            .arg(&p)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        assert!(
+            !out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b),
+            "{format}: {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // One plan in detail, with colour on: only planmark's own colour codes.
+    let plan = write(
+        dir.path(),
+        "p.txt",
+        "Overall S won. T arrogant \u{1b}]0;PWNED\u{7} \u{1b}[2J",
+    );
+    let out = planmark()
+        .args(["--color", "always", "grade", "-r", "stalin-trotsky"])
+        .arg(&plan)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        !text.contains("\u{1b}]") && !text.contains("\u{1b}[2J"),
+        "{text:?}"
+    );
+    assert!(text.contains("␛]0;PWNED␇"));
+}
+
+#[test]
+fn decks_and_rubrics_with_control_characters_are_refused() {
+    let text = rubric("", BAND).replace("label = \"Alpha\"", "label = \"Alpha\\u001b[2J\"");
+    check(&text)
+        .code(2)
+        .stderr(predicate::str::contains("U+001B"));
+}
+
+#[test]
+fn empty_quizlet_separators_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "q.txt", "Q?\tA\nFor: x\ty\n");
+    planmark()
+        .args([
+            "deck",
+            "import",
+            "--from",
+            "quizlet",
+            "--term-sep",
+            "",
+            "--card-sep",
+            "",
+            "-o",
+        ])
+        .arg(dir.path().join("d.toml"))
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("must not be empty"));
+}
+
+#[test]
+fn import_ids_that_would_leave_the_library_are_refused_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    let p = write(dir.path(), "q.txt", "Why?\tBecause.\nFor: x\ty\n");
+    for bad in ["../../x", "/abs/path", "a\\b", ".hidden", ""] {
+        planmark()
+            .env("PLANMARK_LIBRARY", &lib)
+            .args(["--library"])
+            .arg(&lib)
+            .args(["deck", "import", "--id", bad])
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--id"));
+    }
+    let mut left: Vec<_> = walk(dir.path());
+    left.sort();
+    assert_eq!(left, std::slice::from_ref(&p), "nothing but the input may exist");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn anki_tags_that_are_not_ids_fall_back_to_the_question() {
+    let text = "#separator:tab\n#html:false\nWhy did it fail?\tBecause.\tplanmark::a/b\nHow far?\tQuite.\tplanmark::\n";
+    let imported = planmark::interchange::anki::import(text, "d");
+    let ids: Vec<&str> = imported.deck.cards.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["why-did-it-fail", "how-far"]);
+    assert!(imported.problems.iter().any(|p| p.message.contains("a/b")));
+    let errors = planmark::model::validate::deck_errors(
+        &imported.deck,
+        &planmark::model::load::Locator::new("", planmark::model::Format::Json),
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+}

@@ -46,13 +46,21 @@ pub struct Separators {
 }
 
 impl Separators {
-    fn term(&self) -> String {
-        termdef::separator(&self.term_sep)
+    fn term(&self) -> Result<String> {
+        non_empty("--term-sep", termdef::separator(&self.term_sep))
     }
 
-    fn card(&self) -> String {
-        termdef::separator(&self.card_sep)
+    fn card(&self) -> Result<String> {
+        non_empty("--card-sep", termdef::separator(&self.card_sep))
     }
+}
+
+/// An empty separator splits nothing (and made import quadratic): refuse it.
+fn non_empty(option: &str, sep: String) -> Result<String> {
+    if sep.is_empty() {
+        bail!("{option} must not be empty; use tab, comma, semicolon, newline or some text");
+    }
+    Ok(sep)
 }
 
 #[derive(Debug, Args)]
@@ -141,11 +149,26 @@ fn write_new(path: &Path, text: &str, force: bool) -> Result<()> {
 
 fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
     let library = ctx.library();
+    // The same limit as a deck in the library, so what imports also loads.
+    let limit = planmark::library::FILE_LIMIT;
     let text = if args.file.as_os_str() == "-" {
-        super::input::read_stdin()?
+        planmark::input::read_limited(
+            std::io::stdin().lock(),
+            limit,
+            &planmark::input::stdin_path(),
+            "a deck to import",
+        )?
     } else {
-        planmark::error::read_text(&args.file, 16 * 1024 * 1024, "a deck to import")?
+        planmark::error::read_text(&args.file, limit, "a deck to import")?
     };
+    if let Some(id) = &args.id
+        && let Some(why) = model::validate::id_problem(id)
+    {
+        bail!(
+            "--id `{}` {why}; use letters, digits and `-`, such as `stalin-2024`",
+            render::safe(id)
+        );
+    }
     let stem = args
         .file
         .file_stem()
@@ -160,8 +183,8 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
             &text,
             &id,
             args.title.as_deref().unwrap_or(stem),
-            &args.sep.term(),
-            &args.sep.card(),
+            &args.sep.term()?,
+            &args.sep.card()?,
         ),
         Interchange::Anki => anki::import(&text, &id),
         Interchange::Toml | Interchange::Json => {
@@ -200,6 +223,12 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
             )
         );
     }
+    // What is written must load again: the library's own checks, before any write.
+    let errors =
+        model::validate::deck_errors(&deck, &model::load::Locator::new("", model::Format::Json));
+    if let Some(e) = errors.first() {
+        bail!("the imported deck cannot be saved: {}", e.message);
+    }
     if deck.cards.is_empty() {
         bail!(
             "no cards could be read from {}; is --from right?",
@@ -229,6 +258,13 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
     } else {
         toml::to_string_pretty(&deck)?
     };
+    if body.len() as u64 > planmark::library::FILE_LIMIT {
+        bail!(
+            "the imported deck would be {} bytes, more than the {} a deck may hold; split the file",
+            body.len(),
+            planmark::input::human_size(planmark::library::FILE_LIMIT)
+        );
+    }
     write_new(&target, &body, args.force)?;
     let points: usize = deck.cards.iter().map(|c| c.points.len()).sum();
     println!(
@@ -265,7 +301,7 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<u8> {
     let text = match args.to {
         Interchange::Anki => anki::export(deck),
         Interchange::Quizlet | Interchange::Page => {
-            termdef::export(deck, &args.sep.term(), &args.sep.card())
+            termdef::export(deck, &args.sep.term()?, &args.sep.card()?)
         }
         Interchange::Toml => toml::to_string_pretty(deck)?,
         Interchange::Json => serde_json::to_string_pretty(deck)? + "\n",

@@ -21,17 +21,25 @@ pub fn paint(text: &str, style: &str, color: bool) -> String {
     }
 }
 
+/// User data (plan text, ids, deck and rubric text) made safe to print:
+/// control characters are shown, never sent to the terminal.
+pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    planmark::display::clean(text)
+}
+
 pub fn error_line(message: &str, color: bool) -> String {
     format!(
-        "{}: {message}",
-        paint("error", &format!("{BOLD}{RED}"), color)
+        "{}: {}",
+        paint("error", &format!("{BOLD}{RED}"), color),
+        safe(message)
     )
 }
 
 pub fn warning_line(message: &str, color: bool) -> String {
     format!(
-        "{}: {message}",
-        paint("warning", &format!("{BOLD}{YELLOW}"), color)
+        "{}: {}",
+        paint("warning", &format!("{BOLD}{YELLOW}"), color),
+        safe(message)
     )
 }
 
@@ -58,8 +66,8 @@ pub fn points_by_side(
             out.push_str(&format!(
                 "  {} {}: {}\n",
                 mark(p),
-                paint(&p.headline, BOLD, color),
-                p.detail
+                paint(&safe(&p.headline), BOLD, color),
+                safe(&p.detail)
             ));
         }
     }
@@ -69,7 +77,9 @@ pub fn points_by_side(
 /// Compiler-style rendering: `error: …`, `--> file:line:col`, the line with a
 /// caret, and `help: …`.
 pub fn diagnostics(fd: &FileDiagnostics, color: bool) -> String {
-    let path = fd.path.display().to_string();
+    let path = safe(&fd.path.display().to_string()).into_owned();
+    // Same byte length, so the spans still point at the right place.
+    let text = planmark::model::diag::clamp_source(&fd.text);
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -82,16 +92,17 @@ pub fn diagnostics(fd: &FileDiagnostics, color: bool) -> String {
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
-        let title = level.primary_title(d.message.as_str());
+        let message = safe(&d.message);
+        let title = level.primary_title(message.as_ref());
         let mut group: Group = match &d.span {
-            Some(span) if !fd.text.is_empty() => {
-                let span = planmark::model::diag::clamp_to_chars(&fd.text, span.clone());
+            Some(span) if !text.is_empty() => {
+                let span = planmark::model::diag::clamp_to_chars(&text, span.clone());
                 let mut ann = AnnotationKind::Primary.span(span);
                 if let Some(l) = &d.label {
                     ann = ann.label(l.as_str());
                 }
                 title.element(
-                    Snippet::source(fd.text.as_str())
+                    Snippet::source(text.as_ref())
                         .path(path.as_str())
                         .line_start(1)
                         .annotation(ann),
@@ -139,9 +150,17 @@ fn short(text: &str, max: usize) -> String {
 /// The detailed report for one plan.
 pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: bool) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{} {}\n", paint("Rubric:", BOLD, color), r.rubric));
+    out.push_str(&format!(
+        "{} {}\n",
+        paint("Rubric:", BOLD, color),
+        safe(&r.rubric)
+    ));
     if let Some(q) = question {
-        out.push_str(&format!("{} {q}\n", paint("Question:", BOLD, color)));
+        out.push_str(&format!(
+            "{} {}\n",
+            paint("Question:", BOLD, color),
+            safe(q)
+        ));
     }
     let mut table = new_table(color);
     table.set_header(vec![
@@ -183,10 +202,10 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
             .join("\n");
         table.add_row(vec![
             mark,
-            Cell::new(&f.label),
+            Cell::new(safe(&f.label)),
             Cell::new(f.side.as_str()),
-            Cell::new(matched),
-            Cell::new(f.evidence.join(", ")),
+            Cell::new(safe(&matched)),
+            Cell::new(safe(&f.evidence.join(", "))),
         ]);
     }
     out.push_str(&table.to_string());
@@ -215,7 +234,7 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
         (true, Some(t)) => out.push_str(&format!(
             "Judgement: {} “{}”\n",
             paint("✓", GREEN, color),
-            short(t, 90)
+            safe(&short(t, 90))
         )),
         _ => out.push_str(&format!(
             "Judgement: {} none found\n",
@@ -240,7 +259,7 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
                     continue;
                 }
             }
-            out.push_str(&format!("  • {line}\n"));
+            out.push_str(&format!("  • {}\n", safe(line)));
         }
         if missing > MISSING_SHOWN {
             out.push_str(&format!(
@@ -275,13 +294,13 @@ pub fn highlight(plan: &str, r: &GradeResult) -> String {
             continue;
         }
         let s = s.max(pos);
-        out.push_str(&plan[pos..s]);
+        out.push_str(&safe(&plan[pos..s]));
         out.push_str(HIGHLIGHT);
-        out.push_str(&plan[s..e]);
+        out.push_str(&safe(&plan[s..e]));
         out.push_str(RESET);
         pos = e;
     }
-    out.push_str(&plan[pos..]);
+    out.push_str(&safe(&plan[pos..]));
     out
 }
 
@@ -297,13 +316,13 @@ impl SummaryRow {
         let missing: Vec<&str> = missing.iter().take(3).map(|f| f.label.as_str()).collect();
         SummaryRow {
             cells: vec![
-                r.id.clone(),
+                safe(&r.id).into_owned(),
                 format!("{}/{}", r.mark, r.max_mark),
                 r.level.to_string(),
                 format!("{:.0}%", r.coverage * 100.0),
                 format!("{}/{}", r.balance.for_, r.balance.against),
                 if r.judgement.found { "✓" } else { "✗" }.to_string(),
-                missing.join("; "),
+                safe(&missing.join("; ")).into_owned(),
             ],
         }
     }
@@ -358,7 +377,7 @@ pub fn grade_summary(
     for i in 0..class.factors.len() {
         let (_, label, side, _) = &class.factors[i];
         t.add_row(vec![
-            label.clone(),
+            safe(label).into_owned(),
             side.as_str().to_string(),
             format!(
                 "{} ({:.0}%)",

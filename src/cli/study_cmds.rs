@@ -311,7 +311,7 @@ fn stats_csv(report: &analytics::Stats) -> Result<()> {
     let opt = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     for c in &report.cards {
         w.write_record([
-            c.card.clone(),
+            planmark::report::spreadsheet_cell(&c.card).into_owned(),
             c.attempts.to_string(),
             opt(c.best_mark),
             opt(c.best_level),

@@ -153,10 +153,24 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             field(back_idx).to_string()
         };
         let tags = field(tags_idx);
-        let id = tags
+        // A `planmark::ID` tag keeps the card's id across a round trip, when
+        // it is a valid id; otherwise the id comes from the question.
+        let tagged = tags
             .split_whitespace()
-            .find_map(|t| t.strip_prefix("planmark::"))
-            .map_or_else(|| slug(front.trim()), str::to_string);
+            .find_map(|t| t.strip_prefix("planmark::"));
+        let id = match tagged {
+            Some(t) if crate::model::validate::id_problem(t).is_none() => t.to_string(),
+            Some(t) => {
+                problems.push(LineProblem {
+                    line,
+                    message: format!(
+                        "tag `planmark::{t}` is not a usable card id; the id is made from the question instead"
+                    ),
+                });
+                slug(front.trim())
+            }
+            None => slug(front.trim()),
+        };
         let mut judgement = Vec::new();
         let mut points = Vec::new();
         for l in back.lines().map(str::trim).filter(|l| !l.is_empty()) {

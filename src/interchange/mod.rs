@@ -34,6 +34,27 @@ impl Imported {
         mut cards: Vec<Card>,
         problems: Vec<LineProblem>,
     ) -> Imported {
+        let strip = |s: &mut String| {
+            if s.chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+            {
+                s.retain(|c| !c.is_control() || matches!(c, '\n' | '\t'));
+            }
+        };
+        // Imported text is shown to students: terminal control characters
+        // (and stray carriage returns) have no place in it.
+        for c in &mut cards {
+            for s in [&mut c.id, &mut c.question, &mut c.judgement] {
+                strip(s);
+            }
+            c.tags.iter_mut().for_each(strip);
+            for p in &mut c.points {
+                strip(&mut p.headline);
+                strip(&mut p.detail);
+            }
+        }
+        let mut title = title;
+        strip(&mut title);
         unique_ids(&mut cards);
         Imported {
             deck: Deck {
@@ -47,7 +68,11 @@ impl Imported {
     }
 }
 
-/// A short, file-name-safe id from free text ("Lenin's funeral" → "lenin-s-funeral").
+/// Ids made from text are at most this long.
+const SLUG_MAX: usize = 48;
+
+/// A short, file-name-safe id from free text ("Lenin's funeral" →
+/// "lenin-s-funeral"), cut at a word boundary, never mid-word.
 pub fn slug(text: &str) -> String {
     let mut s = String::new();
     for c in text.to_lowercase().chars() {
@@ -56,23 +81,40 @@ pub fn slug(text: &str) -> String {
         } else if !s.is_empty() && !s.ends_with('-') {
             s.push('-');
         }
-        if s.len() >= 48 {
+        if s.len() > SLUG_MAX {
             break;
         }
+    }
+    if s.len() > SLUG_MAX {
+        // The last whole word that fits; a single long word is cut.
+        let cut = s[..=SLUG_MAX]
+            .rfind('-')
+            .filter(|&i| i > 0)
+            .unwrap_or(SLUG_MAX);
+        s.truncate(cut);
     }
     let s = s.trim_end_matches('-').to_string();
     if s.is_empty() { "card".to_string() } else { s }
 }
 
-/// Makes card ids unique within a deck by numbering repeats.
+/// Makes card ids unique within a deck by numbering repeats (`x`, `x-2`,
+/// `x-3`). Linear: each base remembers the next number to try.
 pub(crate) fn unique_ids(cards: &mut [Card]) {
     let mut seen = std::collections::HashSet::new();
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for c in cards.iter_mut() {
+        if seen.insert(c.id.clone()) {
+            continue;
+        }
         let base = c.id.clone();
-        let mut n = 2;
-        while !seen.insert(c.id.clone()) {
-            c.id = format!("{base}-{n}");
-            n += 1;
+        let n = next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if seen.insert(candidate.clone()) {
+                c.id = candidate;
+                break;
+            }
         }
     }
 }
@@ -108,5 +150,40 @@ pub(crate) fn side_word(text: &str) -> Option<Side> {
         "against" | "arguments against" | "no" | "disagree" | "-" => Some(Side::Against),
         "other" | "neutral" => Some(Side::Neutral),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_cut_at_a_word_boundary() {
+        let q = "How far was the Treaty of Versailles the main reason for German resentment?";
+        let s = slug(q);
+        assert!(s.len() <= SLUG_MAX, "{s}");
+        assert_eq!(s, "how-far-was-the-treaty-of-versailles-the-main");
+        assert_eq!(slug(&"x".repeat(100)).len(), SLUG_MAX);
+        assert_eq!(slug("Lenin's funeral"), "lenin-s-funeral");
+        assert_eq!(slug("!!!"), "card");
+    }
+
+    #[test]
+    fn many_repeated_ids_are_numbered_in_linear_time() {
+        let card = |id: &str| Card {
+            id: id.into(),
+            question: "q".into(),
+            judgement: "j".into(),
+            tags: vec![],
+            points: vec![],
+        };
+        let mut cards: Vec<Card> = (0..20_000).map(|_| card("x")).collect();
+        cards.push(card("x-3"));
+        unique_ids(&mut cards);
+        let ids: std::collections::HashSet<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids.len(), cards.len());
+        assert_eq!(cards[1].id, "x-2");
+        assert_eq!(cards[2].id, "x-3");
+        assert_eq!(cards.last().unwrap().id, "x-3-2");
     }
 }

@@ -22,18 +22,25 @@ pub fn separator(name: &str) -> String {
     }
 }
 
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
+/// Reads term/definition text. Empty separators cannot split anything, so
+/// they give no cards and one problem (the CLI refuses them first). Linear
+/// in the text's length: line numbers are counted as the text is walked.
 pub fn import(text: &str, deck_id: &str, title: &str, term_sep: &str, card_sep: &str) -> Imported {
     let mut cards: Vec<Card> = Vec::new();
     let mut problems = Vec::new();
-    let mut offset = 0;
+    if term_sep.is_empty() || card_sep.is_empty() {
+        problems.push(LineProblem {
+            line: 1,
+            message: "the term and card separators must not be empty".into(),
+        });
+        return Imported::new(deck_id, title.to_string(), cards, problems);
+    }
+    let card_sep_lines = card_sep.matches('\n').count();
+    let mut line = 1;
     for raw in text.split(card_sep) {
-        let line = line_of(text, offset);
-        offset += raw.len() + card_sep.len();
+        let start_line = line;
+        line += raw.matches('\n').count() + card_sep_lines;
+        let line = start_line;
         let entry = raw.trim_matches(['\r', '\n']);
         if entry.trim().is_empty() {
             continue;

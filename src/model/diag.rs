@@ -102,6 +102,12 @@ pub fn clamp_to_chars(text: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// The file's text as it may be shown under a caret: control characters
+/// replaced byte for byte (see [`crate::display::clean_same_len`]).
+pub fn clamp_source(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::display::clean_same_len(text)
+}
+
 /// Byte offset of a 1-based line and column (in characters), as serde_json reports.
 pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;

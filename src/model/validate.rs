@@ -307,6 +307,7 @@ pub fn rubric_errors(r: &Rubric, loc: &Locator) -> Vec<Diagnostic> {
             );
         }
     }
+    out.extend(control_errors(r, loc));
     out
 }
 
@@ -391,6 +392,88 @@ fn regex_error(pattern: &str) -> Option<(Option<std::ops::Range<usize>>, String,
     Some((span, what, help))
 }
 
+/// Control characters (ESC, BEL, …) anywhere in a deck's or rubric's text:
+/// printed, they would drive the terminal. Newlines and tabs are fine.
+pub fn control_errors<T: serde::Serialize>(item: &T, loc: &Locator) -> Vec<Diagnostic> {
+    fn walk<'a>(
+        v: &'a serde_json::Value,
+        path: &mut Vec<Seg<'a>>,
+        loc: &Locator,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Some(c) = s
+                    .chars()
+                    .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "a value holds the control character U+{:04X}, which would drive the terminal when shown",
+                            c as u32
+                        ))
+                        .at(loc.span(path))
+                        .help("remove it; only plain text, new lines and tabs are allowed"),
+                    );
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    walk(item, path, loc, out);
+                    path.pop();
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    if k.chars().any(|c| c.is_control()) {
+                        out.push(
+                            Diagnostic::error("a key holds a control character")
+                                .at(loc.span(path))
+                                .help("remove it"),
+                        );
+                    }
+                    path.push(Seg::Key(k));
+                    walk(item, path, loc, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let Ok(value) = serde_json::to_value(item) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    walk(&value, &mut Vec::new(), loc, &mut out);
+    out.truncate(20);
+    out
+}
+
+const ID_HELP: &str = "use a short id of letters, digits and `-`, such as `stalin-trotsky`";
+
+/// Why `id` cannot be a deck or card id, if it cannot. Ids become file names
+/// and parts of `DECK/CARD`, so they may not be empty, hold `/`, `\\` or `:`,
+/// start with `.`, hold control characters, or run past 100 characters.
+/// The loader and `deck import` apply the same rule.
+pub fn id_problem(id: &str) -> Option<&'static str> {
+    if id.trim().is_empty() {
+        Some("is empty")
+    } else if id.contains(['/', '\\', ':']) {
+        Some("must not contain `/`, `\\` or `:`")
+    } else if id.starts_with('.') {
+        Some("must not start with `.`")
+    } else if id.chars().any(char::is_control) {
+        Some("must not contain control characters")
+    } else if id.trim() != id {
+        Some("must not start or end with a space")
+    } else if id.chars().count() > 100 {
+        Some("is longer than 100 characters")
+    } else {
+        None
+    }
+}
+
 /// Errors in a deck.
 pub fn deck_errors(d: &Deck, loc: &Locator) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -406,25 +489,22 @@ pub fn deck_errors(d: &Deck, loc: &Locator) -> Vec<Diagnostic> {
                 .help("give each card its own id"),
             );
         }
-        if c.id.contains('/') || c.id.trim().is_empty() {
+        if let Some(why) = id_problem(&c.id) {
             out.push(
-                Diagnostic::error(format!(
-                    "card id `{}` must be non-empty and contain no `/`",
-                    c.id
-                ))
-                .at(loc.span(&[Seg::Key("card"), Seg::Index(i), Seg::Key("id")])),
+                Diagnostic::error(format!("card id `{}` {why}", crate::display::clean(&c.id)))
+                    .at(loc.span(&[Seg::Key("card"), Seg::Index(i), Seg::Key("id")]))
+                    .help(ID_HELP),
             );
         }
     }
-    if d.id.contains('/') || d.id.trim().is_empty() {
+    if let Some(why) = id_problem(&d.id) {
         out.push(
-            Diagnostic::error(format!(
-                "deck id `{}` must be non-empty and contain no `/`",
-                d.id
-            ))
-            .at(loc.span(&[Seg::Key("id")])),
+            Diagnostic::error(format!("deck id `{}` {why}", crate::display::clean(&d.id)))
+                .at(loc.span(&[Seg::Key("id")]))
+                .help(ID_HELP),
         );
     }
+    out.extend(control_errors(d, loc));
     out
 }
 

@@ -128,12 +128,15 @@ pub fn markbook_header(factor_ids: &[String]) -> Vec<String> {
         .to_vec();
     header.extend(factor_ids.iter().cloned());
     header
+        .into_iter()
+        .map(|h| spreadsheet_cell(&h).into_owned())
+        .collect()
 }
 
 /// One plan's row of the markbook, matching [`markbook_header`].
 pub fn markbook_row(r: &GradeResult) -> Vec<String> {
     let mut row = vec![
-        r.id.clone(),
+        spreadsheet_cell(&crate::display::clean(&r.id)).into_owned(),
         r.mark.to_string(),
         r.max_mark.to_string(),
         r.level.to_string(),
@@ -142,6 +145,19 @@ pub fn markbook_row(r: &GradeResult) -> Vec<String> {
     ];
     row.extend(r.factors.iter().map(|f| u8::from(f.covered).to_string()));
     row
+}
+
+/// A text cell made safe for a spreadsheet (OWASP "CSV injection"): a cell
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+/// run as a formula by Excel, LibreOffice or Sheets, so it gets a leading
+/// `'`, which spreadsheets show as text. Numbers planmark writes itself never
+/// pass through here; ids, names and labels do.
+pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -392,4 +408,25 @@ pub fn write_html(
     writeln!(out, "</ol><h2>Plans</h2>")?;
     io::copy(&mut sections, out)?;
     writeln!(out, "</body></html>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_cell;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        for bad in [
+            "=HYPERLINK(\"x\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(spreadsheet_cell(bad), format!("'{bad}"));
+        }
+        assert_eq!(spreadsheet_cell("Ann Lee"), "Ann Lee");
+        assert_eq!(spreadsheet_cell(""), "");
+    }
 }
