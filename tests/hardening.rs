@@ -619,7 +619,11 @@ fn import_ids_that_would_leave_the_library_are_refused_before_writing() {
     }
     let mut left: Vec<_> = walk(dir.path());
     left.sort();
-    assert_eq!(left, std::slice::from_ref(&p), "nothing but the input may exist");
+    assert_eq!(
+        left,
+        std::slice::from_ref(&p),
+        "nothing but the input may exist"
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
