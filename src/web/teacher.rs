@@ -332,9 +332,9 @@ pub async fn grade(State(app): State<App>, form: Multipart) -> Result<Response, 
         }
         let mut summary = report::ClassSummary::new(grader.rubric(), question, true);
         let mut sections = String::new();
-        for (r, (_, text)) in results.iter().zip(&plans) {
+        for (n, (r, (_, text))) in results.iter().zip(&plans).enumerate() {
             summary.add(r);
-            sections.push_str(&report::plan_section(r, text));
+            sections.push_str(&report::plan_section(r, text, n + 1));
         }
         let mut html = Vec::new();
         report::write_html(&summary, sections.as_bytes(), &mut html).map_err(|e| e.to_string())?;
