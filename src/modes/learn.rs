@@ -43,7 +43,13 @@ impl<'g> LearnSession<'g> {
         let mut by_evidence = grader.rubric().clone();
         by_evidence.factors.retain(|f| !f.evidence.is_empty());
         for f in &mut by_evidence.factors {
-            f.phrases = std::mem::take(&mut f.evidence);
+            f.phrases = std::mem::take(&mut f.evidence)
+                .into_iter()
+                .map(crate::model::PhraseSpec::from)
+                .collect();
+            f.with.clear();
+            f.not.clear();
+            f.period = None;
             f.patterns.clear();
             f.exclude.clear();
         }
