@@ -815,3 +815,194 @@ fn a_bad_side_says_for_or_against_in_any_case() {
     );
     a.code(0);
 }
+
+/// A rubric whose phrases miss how two plans put the double burden, and
+/// credit the 1936 Family Code as the 1918 one.
+const LOOSE: &str = include_str!("fixtures/authoring/loose.toml");
+
+const LOOSE_PLANS: &str = include_str!("fixtures/authoring/loose.samples.toml");
+
+fn loose_setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let rubric = dir.path().join("loose.toml");
+    let plans = dir.path().join("plans.toml");
+    std::fs::write(&rubric, LOOSE).unwrap();
+    std::fs::write(&plans, LOOSE_PLANS).unwrap();
+    (dir, rubric, plans)
+}
+
+#[test]
+fn rubric_suggest_shows_what_went_wrong_and_proposes_measured_changes() {
+    let (_dir, rubric, plans) = loose_setup();
+    let out = planmark()
+        .args(["rubric", "suggest"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("missed (the teacher credited it, the grader did not):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("b: “women cooked and cleaned after long shifts”"),
+        "{text}"
+    );
+    assert!(text.contains("g: “the 1936 Family Code banned abortion” (matched “Family Code”)"));
+    assert!(text.contains("+ “cooked and cleaned”"), "{text}");
+    assert!(text.contains("+ “1936 Family Code”"), "{text}");
+    assert!(
+        text.contains("0.50 → 1.00"),
+        "the factor's F1 before and after: {text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&rubric).unwrap(),
+        LOOSE,
+        "printing changes nothing"
+    );
+
+    let out = planmark()
+        .args(["rubric", "suggest", "--json"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let proposals = v["proposals"].as_array().unwrap();
+    let cooked = proposals
+        .iter()
+        .find(|p| p["text"] == "cooked and cleaned")
+        .unwrap();
+    assert_eq!(cooked["kind"], "phrase");
+    assert_eq!(cooked["factor"], "burden");
+    assert_eq!(cooked["precision"], 1.0);
+    assert_eq!(cooked["right"], 2);
+    assert_eq!(cooked["before"]["fn_"], 2);
+    assert_eq!(cooked["after"]["fn_"], 0);
+    let exclude = proposals.iter().find(|p| p["kind"] == "exclude").unwrap();
+    assert_eq!(exclude["text"], "1936 Family Code");
+    assert_eq!(v["factors"][0]["missed"][0]["sample"], "b");
+}
+
+#[test]
+fn rubric_suggest_applies_only_what_the_teacher_accepts() {
+    let (_dir, rubric, plans) = loose_setup();
+    let json = planmark()
+        .args(["rubric", "suggest", "--json"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let number = |text: &str| {
+        v["proposals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["text"] == text)
+            .unwrap()["number"]
+            .as_u64()
+            .unwrap()
+            .to_string()
+    };
+    let (cooked, code) = (number("cooked and cleaned"), number("1936 Family Code"));
+    let out = planmark()
+        .args(["rubric", "suggest"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .args(["--apply", &format!("{cooked},{code}")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("+phrases = [\"double burden\", \"cooked and cleaned\"] # the textbook term"),
+        "{text}"
+    );
+    let written = std::fs::read_to_string(&rubric).unwrap();
+    assert!(written.starts_with("# Women 1917-41, a first draft\n"));
+    assert!(
+        written.contains("exclude = [\"1936 Family Code\"]"),
+        "{written}"
+    );
+    planmark()
+        .args(["rubric", "check"])
+        .arg(&rubric)
+        .assert()
+        .success();
+    let test = planmark()
+        .args(["rubric", "test", "--json"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .output()
+        .unwrap();
+    let t: serde_json::Value = serde_json::from_slice(&test.stdout).unwrap();
+    assert_eq!(t["rubrics"][0]["micro"]["f1"], 1.0);
+
+    // --accept asks for each; answers come from standard input.
+    std::fs::write(&rubric, LOOSE).unwrap();
+    let out = planmark()
+        .args(["rubric", "suggest", "--accept", "--no-swaps"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .write_stdin("y\nq\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&rubric).unwrap();
+    let r: toml::Table = toml::from_str(&written).unwrap();
+    let factors = r["factor"].as_array().unwrap();
+    let added = factors
+        .iter()
+        .map(|f| {
+            f.get("phrases")
+                .and_then(|p| p.as_array())
+                .map_or(0, |a| a.len())
+                + f.get("exclude")
+                    .and_then(|p| p.as_array())
+                    .map_or(0, |a| a.len())
+        })
+        .sum::<usize>();
+    assert_eq!(added, 3, "one proposal accepted, then quit: {written}");
+
+    // Unknown numbers and built-in rubrics are refused, and nothing changes.
+    std::fs::write(&rubric, LOOSE).unwrap();
+    planmark()
+        .args(["rubric", "suggest"])
+        .arg(&rubric)
+        .arg("--samples")
+        .arg(&plans)
+        .args(["--apply", "99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no proposal 99"));
+    assert_eq!(std::fs::read_to_string(&rubric).unwrap(), LOOSE);
+    planmark()
+        .args(["rubric", "suggest", "women", "--apply", "1", "--samples"])
+        .arg(&plans)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rubric `women` is built in and is never edited",
+        ));
+}

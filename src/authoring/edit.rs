@@ -112,6 +112,57 @@ pub fn set_bands(path: &Path, text: &str, bands: &[Band]) -> Result<String, Edit
     Ok(doc.to_string())
 }
 
+/// The rubric text with each accepted proposal added to its factor's list
+/// (`phrases`, `exclude`), the list made if the factor has none. Every
+/// other byte of the file stays as it was.
+pub fn add_proposals(
+    path: &Path,
+    text: &str,
+    proposals: &[&super::suggest::Proposal],
+) -> Result<String, EditError> {
+    let mut doc = document(path, text)?;
+    let shape = |what: String| EditError::Shape {
+        path: path.display().to_string(),
+        what,
+    };
+    let factors = doc
+        .get_mut("factor")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| shape("it has no [[factor]] tables".into()))?;
+    for p in proposals {
+        let table = factors
+            .iter_mut()
+            .find(|t| t.get("id").and_then(Item::as_str) == Some(p.factor.as_str()))
+            .ok_or_else(|| shape(format!("it has no factor `{}`", p.factor)))?;
+        let key = p.kind.key();
+        if table.get(key).is_none() {
+            table.insert(key, value(toml_edit::Array::new()));
+        }
+        let list = table
+            .get_mut(key)
+            .and_then(Item::as_array_mut)
+            .ok_or_else(|| shape(format!("`{key}` of factor `{}` is not a list", p.factor)))?;
+        let present = list
+            .iter()
+            .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(&p.text)));
+        if !present {
+            // A list written over several lines keeps one entry a line.
+            let multiline = list
+                .iter()
+                .next()
+                .and_then(|v| v.decor().prefix())
+                .and_then(|r| r.as_str())
+                .is_some_and(|pre| pre.contains('\n'));
+            list.push(p.text.as_str());
+            if multiline && let Some(last) = list.iter_mut().last() {
+                let indent = "\n    ".to_string();
+                last.decor_mut().set_prefix(indent);
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
 /// The lines that differ, `-` old and `+` new, with a line of context.
 pub fn diff(old: &str, new: &str) -> String {
     let d = similar::TextDiff::from_lines(old, new);
@@ -207,6 +258,47 @@ mod tests {
         let r: crate::model::Rubric = toml::from_str(&out).unwrap();
         assert_eq!(r.bands.len(), 2);
         assert_eq!(r.bands[0].marks, [6, 10]);
+    }
+
+    #[test]
+    fn proposals_join_their_factors_lists() {
+        use super::super::suggest::{Kind, Proposal};
+        let p = |kind, text: &str| Proposal {
+            number: 1,
+            factor: "a".into(),
+            kind,
+            text: text.into(),
+            from: None,
+            touched: 1,
+            right: 1,
+            precision: 1.0,
+            recall: 1.0,
+            before: Default::default(),
+            after: Default::default(),
+            micro_before: Default::default(),
+            micro_after: Default::default(),
+            tested: true,
+        };
+        let (phrase, exclude) = (
+            p(Kind::Phrase, "alpha two"),
+            p(Kind::Exclude, "not alpha one"),
+        );
+        let out = add_proposals(Path::new("r.toml"), RUBRIC, &[&phrase, &exclude]).unwrap();
+        assert!(
+            out.contains("phrases = [\"alpha one\", \"alpha two\"]"),
+            "{out}"
+        );
+        assert!(out.contains("exclude = [\"not alpha one\"]"), "{out}");
+        assert!(out.contains("id = \"a\" # first"));
+        let r: crate::model::Rubric = toml::from_str(&out).unwrap();
+        assert_eq!(r.factors[0].exclude, ["not alpha one"]);
+        // Adding it again changes nothing.
+        let again = add_proposals(Path::new("r.toml"), &out, &[&phrase]).unwrap();
+        assert_eq!(again, out);
+        let mut other = p(Kind::Phrase, "x");
+        other.factor = "zz".into();
+        let e = add_proposals(Path::new("r.toml"), RUBRIC, &[&other]).unwrap_err();
+        assert!(e.to_string().contains("no factor `zz`"));
     }
 
     #[test]

@@ -8,3 +8,4 @@ pub mod check;
 pub mod edit;
 pub mod fit_bands;
 pub mod starter;
+pub mod suggest;

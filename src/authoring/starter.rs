@@ -161,7 +161,7 @@ fn evidence(detail: &str, question: &str) -> Vec<String> {
 
 /// Words that open a noun phrase without belonging to it ("the", "most",
 /// "little"), or sit between phrases.
-const NOT_IN_A_NAME: &[&str] = &[
+pub(crate) const NOT_IN_A_NAME: &[&str] = &[
     "the",
     "a",
     "an",
@@ -263,9 +263,15 @@ const VERBS: &[&str] = &[
     "stuck", "swept", "wept", "won",
 ];
 
-fn is_verb(word: &str) -> bool {
+pub(crate) fn is_verb(word: &str) -> bool {
     let w = word.to_lowercase();
-    VERBS.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed"))
+    is_common_verb(&w) || (w.len() > 4 && w.ends_with("ed"))
+}
+
+/// The everyday verbs of [`VERBS`] ("made", "became", "had"), which say
+/// nothing about a factor.
+pub(crate) fn is_common_verb(word: &str) -> bool {
+    VERBS.contains(&word)
 }
 
 /// A headline part without its leading "the", "most", "little" …

@@ -23,6 +23,9 @@ pub enum RubricCmd {
     /// Calibrate rubrics against teacher-marked sample plans (tuned and
     /// cross-validated agreement; --fit-bands proposes band thresholds).
     Test(TestArgs),
+    /// Propose phrases and exclusions from teacher-marked plans, each
+    /// measured on them; change the rubric only when told (--apply, --accept).
+    Suggest(SuggestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -117,11 +120,70 @@ pub struct TestArgs {
     pub apply_bands: bool,
 }
 
+/// Propose rubric changes from teacher-marked plans.
+///
+/// For each factor: the sentences the teacher credited that the grader
+/// missed, the ones it credited where the teacher did not (with the words it
+/// matched), and numbered proposals: phrases (word runs from the missed
+/// sentences that plans without the credit do not have), exclusions (the
+/// wording around a false credit), and WordNet swaps (a phrase of two or more
+/// content words with one word replaced by a synonym of its dominant sense).
+/// Each shows, on the samples, how many plans it touches and how many of
+/// those the teacher agrees with (precision), its recall, and the factor's F1
+/// before and after, measured by grading every sample with the change.
+///
+/// Nothing is changed unless asked: --apply 2,5 adds proposals 2 and 5, and
+/// --accept asks y/n for each. The change is shown first, the file keeps its
+/// comments and layout, and built-in rubrics are never edited. Proposals fit
+/// the samples they came from: check them with `rubric test` on plans they
+/// were not made from.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  planmark rubric suggest my-women.toml --samples marked/women.toml
+  planmark rubric suggest my-women.toml --samples marked/*.toml --json
+  planmark rubric suggest my-women.toml --samples marked/women.toml --apply 1,4
+  planmark rubric suggest my-women.toml --samples marked/women.toml --accept")]
+pub struct SuggestArgs {
+    /// The rubric: an id, or a file (needed to --apply or --accept).
+    #[arg(value_name = "ID|FILE")]
+    pub rubric: String,
+    /// Teacher-marked plans (`[[sample]]`, the examiner's `[[plan]]`
+    /// layout, or JSON lines) [default: ID.samples.toml beside the rubric].
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub samples: Vec<PathBuf>,
+    /// Print the review and proposals as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Add these proposals (by number) to the rubric file.
+    #[arg(
+        long,
+        value_name = "N,M",
+        value_delimiter = ',',
+        conflicts_with = "accept"
+    )]
+    pub apply: Vec<usize>,
+    /// Ask y/n for each proposal (reading answers from standard input), then
+    /// add the accepted ones.
+    #[arg(long)]
+    pub accept: bool,
+    /// At most this many proposals per factor.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub per_factor: usize,
+    /// No WordNet swaps.
+    #[arg(long)]
+    pub no_swaps: bool,
+    /// Also list WordNet swaps that no sample tests (no plan uses either
+    /// wording), for the teacher to judge by eye.
+    #[arg(long, conflicts_with = "no_swaps")]
+    pub untested_swaps: bool,
+}
+
 pub fn run(ctx: &Context, cmd: RubricCmd) -> Result<u8> {
     match cmd {
         RubricCmd::Check(a) => check(ctx, a),
         RubricCmd::New(a) => new(ctx, a),
         RubricCmd::Test(a) => test(ctx, a),
+        RubricCmd::Suggest(a) => suggest(ctx, a),
     }
 }
 
@@ -621,6 +683,264 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
         }
     }
     Ok(if failed { exit::PROBLEMS } else { exit::OK })
+}
+
+fn suggest(ctx: &Context, args: SuggestArgs) -> Result<u8> {
+    use planmark::authoring::calibrate::parse_samples;
+    use planmark::authoring::suggest::{Kind, Options, Proposal, pick, suggest};
+    let lib = ctx.library();
+    let entry = lib.rubric(&args.rubric)?;
+    let rubric = &entry.item;
+    // Refuse before any work if the teacher asked to edit a built-in.
+    let target = if args.accept || !args.apply.is_empty() {
+        Some(editable(&entry)?)
+    } else {
+        None
+    };
+    let mut samples = Vec::new();
+    let files: Vec<(PathBuf, String)> = if args.samples.is_empty() {
+        match lib.samples_for(&entry) {
+            Some(f) => vec![f],
+            None => anyhow::bail!(
+                "rubric `{}` has no samples beside it: give marked plans with --samples FILE",
+                rubric.id
+            ),
+        }
+    } else {
+        args.samples
+            .iter()
+            .map(|p| {
+                planmark::error::read_text(p, planmark::library::FILE_LIMIT, "a samples file")
+                    .map(|t| (p.clone(), t))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    for (path, text) in &files {
+        let file = match parse_samples(path, text) {
+            Ok(f) => f,
+            Err(d) => {
+                eprint!("{}", render::diagnostics(&d, ctx.color_stderr));
+                return Ok(exit::BAD_INPUT);
+            }
+        };
+        if let Some(other) = file.rubric.as_deref().filter(|r| *r != rubric.id) {
+            anyhow::bail!(
+                "{} was marked against rubric `{other}`, not `{}`",
+                path.display(),
+                rubric.id
+            );
+        }
+        let unknown: Vec<&str> = file
+            .samples
+            .iter()
+            .flat_map(|s| s.factors.iter())
+            .filter(|f| rubric.factor(f).is_none())
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            anyhow::bail!(
+                "{} credits factors that rubric `{}` does not have: {}",
+                path.display(),
+                rubric.id,
+                unknown.join(", ")
+            );
+        }
+        samples.extend(file.samples);
+    }
+    let question = rubric
+        .card
+        .as_deref()
+        .and_then(|c| lib.card(c).ok())
+        .map(|(_, card)| card.question.clone());
+    let opts = Options {
+        per_factor: args.per_factor.max(1),
+        untested_swaps: args.untested_swaps,
+        swaps: !args.no_swaps,
+        question,
+    };
+    let s = suggest(rubric, &samples, &opts)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+    } else {
+        print_suggestions(ctx, &s);
+    }
+    let Some(path) = target else {
+        return Ok(exit::OK);
+    };
+    let chosen: Vec<&Proposal> = if args.accept {
+        let mut chosen = Vec::new();
+        let stdin = std::io::stdin();
+        let mut line = String::new();
+        for p in &s.proposals {
+            eprint!(
+                "#{} {}: add {} to `{}` {}? [y/N/q] ",
+                p.number,
+                p.kind.as_str(),
+                quote(&p.text),
+                p.factor,
+                p.kind.key()
+            );
+            line.clear();
+            if std::io::BufRead::read_line(&mut stdin.lock(), &mut line)? == 0 {
+                eprintln!();
+                break;
+            }
+            match line.trim().to_lowercase().as_str() {
+                "y" | "yes" => chosen.push(p),
+                "q" | "quit" => break,
+                _ => {}
+            }
+        }
+        chosen
+    } else {
+        match pick(&s, &args.apply) {
+            Ok(c) => c,
+            Err(n) => anyhow::bail!(
+                "there is no proposal {n}: this run made {} (numbers 1 to {})",
+                s.proposals.len(),
+                s.proposals.len()
+            ),
+        }
+    };
+    if chosen.is_empty() {
+        eprintln!("Nothing accepted; {} is unchanged.", path.display());
+        return Ok(exit::OK);
+    }
+    let new = planmark::authoring::edit::add_proposals(&path, &entry.text, &chosen)?;
+    // The result must still be a rubric the grader accepts.
+    if let Err(d) = planmark::model::parse_rubric(&path, &new) {
+        eprint!("{}", render::diagnostics(&d, ctx.color_stderr));
+        anyhow::bail!(
+            "the changed rubric would not load, so {} is unchanged",
+            path.display()
+        );
+    }
+    let say = |line: String| {
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    say(format!(
+        "{} {}",
+        paint("Changing", BOLD, ctx.color_stdout),
+        path.display()
+    ));
+    say(planmark::authoring::edit::diff(&entry.text, &new));
+    planmark::authoring::edit::write_atomically(&path, &new)?;
+    let kinds: Vec<String> = chosen
+        .iter()
+        .map(|p| match p.kind {
+            Kind::Exclude => format!("exclude {}", quote(&p.text)),
+            _ => quote(&p.text),
+        })
+        .collect();
+    say(format!(
+        "Wrote {} ({}). Measure it on plans these were not made from: `planmark rubric test {} --samples OTHER.toml`.",
+        path.display(),
+        kinds.join(", "),
+        path.display()
+    ));
+    Ok(exit::OK)
+}
+
+fn quote(s: &str) -> String {
+    format!("“{s}”")
+}
+
+fn print_suggestions(ctx: &Context, s: &planmark::authoring::suggest::Suggestions) {
+    use planmark::authoring::suggest::Kind;
+    let c = ctx.color_stdout;
+    println!(
+        "{} {}: {} samples, factor micro-precision {:.3}, recall {:.3}, F1 {:.3}",
+        paint("Rubric", BOLD, c),
+        s.rubric,
+        s.samples,
+        s.micro.precision(),
+        s.micro.recall(),
+        s.micro.f1()
+    );
+    for f in &s.factors {
+        println!(
+            "\n{} — {}: found {} of the teacher's {}, {} the teacher did not credit (F1 {:.2})",
+            paint(&f.factor, BOLD, c),
+            f.label,
+            f.counts.tp,
+            f.counts.tp + f.counts.fn_,
+            f.counts.fp,
+            f.counts.f1()
+        );
+        if !f.missed.is_empty() {
+            println!("  missed (the teacher credited it, the grader did not):");
+            for m in &f.missed {
+                match &m.text {
+                    Some(t) => println!("    {}: {}", m.sample, quote(t)),
+                    None => println!(
+                        "    {}: (no sentence shares a word with the factor: the plan says it in other words)",
+                        m.sample
+                    ),
+                }
+            }
+        }
+        if !f.false_credits.is_empty() {
+            println!("  credited where the teacher did not:");
+            for m in &f.false_credits {
+                let words: Vec<String> = m.words.iter().map(|w| quote(w)).collect();
+                println!(
+                    "    {}: {} (matched {})",
+                    m.sample,
+                    quote(m.text.as_deref().unwrap_or_default()),
+                    words.join(", ")
+                );
+            }
+        }
+    }
+    println!();
+    if s.proposals.is_empty() {
+        println!("No proposals: no change tried improved a factor on these samples.");
+        return;
+    }
+    println!(
+        "{} (measured by grading every sample with the change; nothing is changed until you --apply N,M or --accept):",
+        paint("Proposals", BOLD, c)
+    );
+    let mut t = render::new_table(c);
+    t.set_header(vec![
+        "#",
+        "factor",
+        "kind",
+        "change",
+        "right / plans",
+        "precision",
+        "recall",
+        "factor F1",
+    ]);
+    for p in &s.proposals {
+        let change = match (&p.kind, &p.from) {
+            (Kind::Swap, Some(from)) => format!("{} → {}", quote(from), quote(&p.text)),
+            _ => format!("+ {}", quote(&p.text)),
+        };
+        let f1 = if p.tested {
+            format!("{:.2} → {:.2}", p.before.f1(), p.after.f1())
+        } else {
+            "untested".to_string()
+        };
+        t.add_row(vec![
+            p.number.to_string(),
+            p.factor.clone(),
+            p.kind.as_str().to_string(),
+            change,
+            format!("{} / {}", p.right, p.touched),
+            format!("{:.2}", p.precision),
+            format!("{:.2}", p.recall),
+            f1,
+        ]);
+    }
+    println!("{t}");
+    println!(
+        "precision: of the plans a change touches (a new wording matches, or an exclusion un-credits), the share the teacher agrees with; recall: the share of the teacher's credits a new wording finds, or of the false credits an exclusion removes."
+    );
 }
 
 fn band_fit_json(fit: &BandFit, max: u32, tuned: MarkAgreement) -> serde_json::Value {

@@ -4,6 +4,7 @@
 pub mod dictionary;
 pub mod expand;
 pub mod fold;
+pub mod lexicon;
 pub mod numbers;
 pub mod pattern;
 pub mod tokenize;
