@@ -214,7 +214,7 @@ fn phrase_texts(f: &Factor) -> Vec<String> {
 
 fn add_to(f: &mut Factor, kind: Kind, text: &str) {
     match kind {
-        Kind::Phrase | Kind::Swap => f.phrases.push(text.to_string()),
+        Kind::Phrase | Kind::Swap => f.phrases.push(crate::model::PhraseSpec::new(text)),
         Kind::Exclude => f.exclude.push(text.to_string()),
     }
 }
