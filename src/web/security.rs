@@ -16,7 +16,7 @@
 //!   uploads, refused before the body is read when its length says so.
 //! - **Headers**: a Content-Security-Policy that allows only this server's
 //!   own script and style (no inline script), no framing, no sniffing, no
-//!   referrer.
+//!   referrer sent to other sites.
 
 use super::error::page_error;
 use super::{Access, App, FORM_LIMIT, UPLOAD_LIMIT};
@@ -255,9 +255,11 @@ pub async fn headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // `same-origin`, not `no-referrer`: with no referrer at all Chromium
+    // sends `Origin: null` on form posts, which the Origin check refuses.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
