@@ -652,3 +652,52 @@ fn anki_tags_that_are_not_ids_fall_back_to_the_question() {
     );
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+// ---- messages ----
+
+#[test]
+fn a_database_path_that_is_a_folder_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = planmark()
+        .arg("--db")
+        .arg(dir.path())
+        .arg("history")
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("is a folder"), "{text}");
+    assert_eq!(text.matches("unable to open").count(), 0, "{text}");
+}
+
+#[test]
+fn a_read_only_database_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    planmark()
+        .arg("--db")
+        .arg(&db)
+        .arg("history")
+        .assert()
+        .success();
+    let mut perms = std::fs::metadata(&db).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&db, perms).unwrap();
+    // Root ignores file permissions; then there is nothing to test.
+    if std::fs::OpenOptions::new().write(true).open(&db).is_ok() {
+        return;
+    }
+    let out = planmark()
+        .arg("--db")
+        .arg(&db)
+        .args(["drafts", "--delete", "1"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("Error code"), "{text}");
+}

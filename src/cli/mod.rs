@@ -178,16 +178,34 @@ pub fn run() -> ExitCode {
             match e.downcast_ref::<Error>() {
                 Some(err) => ctx.report_error(err),
                 None => {
-                    let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-                    eprintln!(
-                        "{}",
-                        render::error_line(&chain.join(": "), ctx.color_stderr)
-                    );
+                    eprintln!("{}", render::error_line(&error_chain(&e), ctx.color_stderr));
                 }
             }
             ExitCode::from(exit::BAD_INPUT)
         }
     }
+}
+
+/// An error and its causes on one line, each cause said once: a message
+/// that already includes its cause (as SQLite's do) is not followed by it
+/// again ("X: X: Error code 8: X" becomes "X").
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        // SQLite's own "Error code N: …" restates what came before it.
+        if text.starts_with("Error code ") && !out.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// What every command needs: the library folders and terminal settings.

@@ -103,6 +103,12 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write to the database {}: the disk is full; free some space and try again (nothing was lost: the last save stands)", path.display())]
+    DiskFull { path: PathBuf },
+    #[error("the database {} cannot be written (it or its folder is read-only); make it writable, or choose another with --db PATH", path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("{} is a folder; --db and PLANMARK_DB need the path of a file, e.g. {}/planmark.db", path.display(), path.display())]
+    IsFolder { path: PathBuf },
     #[error("database {}: {source}", path.display())]
     Sqlite {
         path: PathBuf,
@@ -221,6 +227,11 @@ impl Store {
     /// up to date. A file that is not SQLite, or from a newer planmark, is left
     /// untouched.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if path.is_dir() {
+            return Err(StoreError::IsFolder {
+                path: path.to_path_buf(),
+            });
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
                 path: path.to_path_buf(),
@@ -823,6 +834,21 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
         Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        // Growing the shared-memory or journal file on a full disk.
+        Some(ErrorCode::SystemIoFailure)
+            if matches!(
+                e,
+                rusqlite::Error::SqliteFailure(ref f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE
+                        || f.extended_code == rusqlite::ffi::SQLITE_IOERR_WRITE
+                        || f.extended_code == rusqlite::ffi::SQLITE_IOERR_FSYNC
+            ) =>
+        {
+            StoreError::DiskFull { path }
+        }
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::CannotOpen) if path.is_dir() => StoreError::IsFolder { path },
         _ => StoreError::Sqlite { path, source: e },
     }
 }
