@@ -1006,3 +1006,51 @@ fn rubric_suggest_applies_only_what_the_teacher_accepts() {
             "rubric `women` is built in and is never edited",
         ));
 }
+
+#[test]
+fn rubric_test_cross_validates_the_suggest_loop_on_request() {
+    let (dir, rubric, _) = loose_setup();
+    // A third plan that cooks and cleans: whichever of the three is held
+    // out, the other two teach the phrase.
+    let plans = dir.path().join("more.toml");
+    std::fs::write(
+        &plans,
+        format!(
+            "{LOOSE_PLANS}[[sample]]\nid = \"d\"\ntext = \"- cooked and cleaned after the factory\"\nfactors = [\"burden\"]\nmark = 3\n"
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = planmark()
+            .args(["rubric", "test"])
+            .args(extra)
+            .arg(&rubric)
+            .arg("--samples")
+            .arg(&plans)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "--cv-suggest", "--folds", "6"])).unwrap();
+    let r = &v["rubrics"][0];
+    let cv = &r["cross_validated"]["suggest"];
+    // Every plan is scored once, by a rubric tuned without it: all five
+    // teacher credits are counted.
+    let tp = cv["micro"]["tp"].as_u64().unwrap();
+    assert_eq!(tp + cv["micro"]["fn"].as_u64().unwrap(), 5, "{cv}");
+    // Held out, c and d are each found by "cooked and cleaned" learnt from
+    // b and the other; b is not: c and d share no word with the factor, so
+    // neither sentence is taken for a double-burden point to learn from.
+    assert_eq!(tp, 4, "{cv}");
+    assert!(cv["micro"]["f1"].as_f64().unwrap() > r["micro"]["f1"].as_f64().unwrap());
+    assert!(cv["marks"]["qwk"].is_number());
+    assert!(run(&["--cv-suggest", "--folds", "6"]).contains(
+        "Factors (cross-validated: each factor's best suggestion accepted on 5 of 6 folds"
+    ));
+}

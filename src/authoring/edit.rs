@@ -135,6 +135,49 @@ pub fn add_proposals(
             .find(|t| t.get("id").and_then(Item::as_str) == Some(p.factor.as_str()))
             .ok_or_else(|| shape(format!("it has no factor `{}`", p.factor)))?;
         let key = p.kind.key();
+        if p.kind == super::suggest::Kind::With {
+            let list = table
+                .get_mut(key)
+                .and_then(Item::as_array_mut)
+                .ok_or_else(|| shape(format!("factor `{}` has no `phrases` list", p.factor)))?;
+            let mut with = toml_edit::Array::new();
+            for w in &p.with {
+                with.push(w.as_str());
+            }
+            let mut done = false;
+            for v in list.iter_mut() {
+                let text = match &*v {
+                    toml_edit::Value::String(s) => Some(s.value().clone()),
+                    toml_edit::Value::InlineTable(t) => {
+                        t.get("text").and_then(|x| x.as_str()).map(str::to_string)
+                    }
+                    _ => None,
+                };
+                if text.as_deref() != Some(p.text.as_str()) {
+                    continue;
+                }
+                let decor = v.decor().clone();
+                let mut t = match &*v {
+                    toml_edit::Value::InlineTable(t) => t.clone(),
+                    _ => {
+                        let mut t = toml_edit::InlineTable::new();
+                        t.insert("text", p.text.as_str().into());
+                        t
+                    }
+                };
+                t.insert("with", toml_edit::Value::Array(with.clone()));
+                *v = toml_edit::Value::InlineTable(t);
+                *v.decor_mut() = decor;
+                done = true;
+            }
+            if !done {
+                return Err(shape(format!(
+                    "factor `{}` has no phrase `{}`",
+                    p.factor, p.text
+                )));
+            }
+            continue;
+        }
         if table.get(key).is_none() {
             table.insert(key, value(toml_edit::Array::new()));
         }
@@ -269,6 +312,7 @@ mod tests {
             kind,
             text: text.into(),
             from: None,
+            with: Vec::new(),
             touched: 1,
             right: 1,
             precision: 1.0,
@@ -295,6 +339,22 @@ mod tests {
         // Adding it again changes nothing.
         let again = add_proposals(Path::new("r.toml"), &out, &[&phrase]).unwrap();
         assert_eq!(again, out);
+        // `with` turns the phrase into a table; `not` makes its list.
+        let mut with = p(Kind::With, "alpha one");
+        with.with = vec!["1918".into(), "divorce".into()];
+        let not = p(Kind::Not, "1936");
+        let out = add_proposals(Path::new("r.toml"), RUBRIC, &[&with, &not]).unwrap();
+        assert!(
+            out.contains("phrases = [{ text = \"alpha one\", with = [\"1918\", \"divorce\"] }]"),
+            "{out}"
+        );
+        assert!(out.contains("not = [\"1936\"]"), "{out}");
+        let r: crate::model::Rubric = toml::from_str(&out).unwrap();
+        assert_eq!(
+            r.factors[0].phrases[0].with.as_deref(),
+            Some(&["1918".to_string(), "divorce".to_string()][..])
+        );
+        assert_eq!(r.factors[0].not, ["1936"]);
         let mut other = p(Kind::Phrase, "x");
         other.factor = "zz".into();
         let e = add_proposals(Path::new("r.toml"), RUBRIC, &[&other]).unwrap_err();

@@ -34,6 +34,12 @@ pub enum Kind {
     /// Add a phrase made from one of the factor's phrases with a word
     /// swapped for a WordNet synonym.
     Swap,
+    /// Add a `not` wording: a match in a sentence that also has it is
+    /// rejected (a known wrong sense).
+    Not,
+    /// Give one of the factor's phrases companions (`with`): it counts only
+    /// beside one of them.
+    With,
 }
 
 impl Kind {
@@ -42,14 +48,17 @@ impl Kind {
             Kind::Phrase => "phrase",
             Kind::Exclude => "exclude",
             Kind::Swap => "swap",
+            Kind::Not => "not",
+            Kind::With => "with",
         }
     }
 
     /// The rubric key the proposal adds to.
     pub fn key(self) -> &'static str {
         match self {
-            Kind::Phrase | Kind::Swap => "phrases",
+            Kind::Phrase | Kind::Swap | Kind::With => "phrases",
             Kind::Exclude => "exclude",
+            Kind::Not => "not",
         }
     }
 }
@@ -67,6 +76,9 @@ pub struct Proposal {
     /// For a swap: the phrase it varies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// For `with`: the companion wordings given to the phrase `text`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
     /// Plans the change touches: those the new wording matches (phrases,
     /// swaps) or those that lose the factor (exclusions).
     pub touched: u32,
@@ -212,10 +224,16 @@ fn phrase_texts(f: &Factor) -> Vec<String> {
     f.phrases.iter().map(|p| p.to_string()).collect()
 }
 
-fn add_to(f: &mut Factor, kind: Kind, text: &str) {
+fn add_to(f: &mut Factor, kind: Kind, text: &str, with: &[String]) {
     match kind {
         Kind::Phrase | Kind::Swap => f.phrases.push(crate::model::PhraseSpec::new(text)),
         Kind::Exclude => f.exclude.push(text.to_string()),
+        Kind::Not => f.not.push(text.to_string()),
+        Kind::With => {
+            for p in f.phrases.iter_mut().filter(|p| p.text == text) {
+                p.with = Some(with.to_vec());
+            }
+        }
     }
 }
 
@@ -324,6 +342,12 @@ struct Candidate {
     words: usize,
     /// Which plans it screens as matching (empty when not screened).
     hits: Vec<bool>,
+    /// For `with`: the companions.
+    with: Vec<String>,
+    /// Content words that say nothing about the factor ("after", "made"):
+    /// of two candidates with the same effect, the one with fewer carries
+    /// over to new plans better ("cooked and cleaned", not "cleaned after").
+    generic_words: usize,
 }
 
 /// Suggests changes to `rubric` from the teacher's marked `samples`.
@@ -407,6 +431,8 @@ pub fn suggest(
         }
         if c.fp > 0 {
             candidates.extend(exclude_candidates(fi, f, &plans));
+            candidates.extend(not_candidates(fi, f, &plans, &generic));
+            candidates.extend(with_candidates(fi, f, &plans, &generic));
         }
         if opts.swaps {
             candidates.extend(swap_candidates(fi, f, &plans, &expander, c));
@@ -429,10 +455,11 @@ pub fn suggest(
                 1 => 1,
                 _ => 2,
             };
-            if a.kind == Kind::Exclude {
+            if matches!(a.kind, Kind::Exclude | Kind::Not | Kind::With) {
                 order
             } else {
                 order
+                    .then(a.generic_words.cmp(&b.generic_words))
                     .then(rank(a.words).cmp(&rank(b.words)))
                     .then(a.words.cmp(&b.words))
                     .then(a.text.cmp(&b.text))
@@ -451,7 +478,7 @@ pub fn suggest(
         for c in group.into_iter().take(opts.per_factor * 3) {
             let seq = measured.len();
             let mut changed = rubric.clone();
-            add_to(&mut changed.factors[fi], c.kind, &c.text);
+            add_to(&mut changed.factors[fi], c.kind, &c.text, &c.with);
             let Ok(g) = Grader::new(changed) else {
                 continue;
             };
@@ -485,7 +512,7 @@ pub fn suggest(
                     let credited = plans.iter().filter(|p| p.credits(&f.id)).count() as u32;
                     (touched, right, ratio(right, credited))
                 }
-                Kind::Exclude => {
+                Kind::Exclude | Kind::Not | Kind::With => {
                     let lost: Vec<&Plan> = plans
                         .iter()
                         .zip(&covered_after)
@@ -502,6 +529,7 @@ pub fn suggest(
                 kind: c.kind,
                 text: c.text.clone(),
                 from: c.from.clone(),
+                with: c.with.clone(),
                 touched,
                 right,
                 precision: ratio(right, touched),
@@ -517,7 +545,8 @@ pub fn suggest(
             let untested_swap =
                 c.kind == Kind::Swap && opts.untested_swaps && touched == 0 && after == before;
             // One word alone must be right in two plans or more: once is chance.
-            let supported = c.words > 1 || c.kind != Kind::Phrase || right >= 2;
+            let supported =
+                c.words > 1 || !matches!(c.kind, Kind::Phrase | Kind::Not) || right >= 2;
             if (gains && supported) || untested_swap {
                 measured.push((proposal, covered_after, seq));
             }
@@ -857,6 +886,8 @@ fn phrase_candidates(
                         score,
                         words: key.len(),
                         hits,
+                        with: Vec::new(),
+                        generic_words: words.iter().filter(|t| generic.is_generic(t)).count(),
                     });
                 }
             }
@@ -930,10 +961,185 @@ fn exclude_candidates(fi: usize, f: &Factor, plans: &[Plan]) -> Vec<Candidate> {
                             score: 0.0,
                             words: hi - lo + 1,
                             hits: Vec::new(),
+                            with: Vec::new(),
+                            generic_words: 0,
                         });
                     }
                 }
             }
+        }
+    }
+    out
+}
+
+/// Segments where the grader matched `factor` in plans the teacher credits
+/// with it: what a right credit looks like.
+fn true_segments<'p>(plans: &'p [Plan], factor: &str) -> Vec<(&'p Plan<'p>, usize)> {
+    plans
+        .iter()
+        .filter(|p| p.covered(factor) && p.credits(factor))
+        .flat_map(|p| {
+            let r = p.result.factor(factor);
+            r.into_iter()
+                .flat_map(|r| r.matches.iter())
+                .filter_map(move |m| p.segment_at(m.start).map(|s| (p, s)))
+        })
+        .collect()
+}
+
+/// `not` wordings: one to three words from the sentence of a false credit
+/// that no sentence of a true credit has (a wrong sense's marker, such as
+/// "shut down" beside "Zhenotdel" in a point about lost power).
+fn not_candidates(fi: usize, f: &Factor, plans: &[Plan], generic: &Generic) -> Vec<Candidate> {
+    let truth: Vec<&HashSet<String>> = true_segments(plans, &f.id)
+        .into_iter()
+        .map(|(p, s)| &p.stems[s])
+        .collect();
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for p in plans
+        .iter()
+        .filter(|p| p.covered(&f.id) && !p.credits(&f.id))
+    {
+        let Some(r) = p.result.factor(&f.id) else {
+            continue;
+        };
+        for m in &r.matches {
+            let Some(s) = p.segment_at(m.start) else {
+                continue;
+            };
+            let terms = &p.terms[p.segments[s].clone()];
+            for start in 0..terms.len() {
+                for n in 1..=3usize {
+                    let Some(run) = terms.get(start..start + n) else {
+                        break;
+                    };
+                    if run
+                        .windows(2)
+                        .any(|w| breaks_between(&p.sample.text, &w[0], &w[1]))
+                    {
+                        break;
+                    }
+                    // Not the matched words themselves.
+                    if run
+                        .iter()
+                        .any(|t| t.span.start >= m.start && t.span.end <= m.end)
+                    {
+                        continue;
+                    }
+                    let (first, last) = (&run[0], &run[n - 1]);
+                    if !content(first) || !content(last) {
+                        continue;
+                    }
+                    let words: Vec<&Term> = run.iter().filter(|t| content(t)).collect();
+                    let telling = words
+                        .iter()
+                        .any(|t| !generic.is_generic(t) || t.kind == TokenKind::Number);
+                    if !telling {
+                        continue;
+                    }
+                    let mut key: Vec<String> = words.iter().map(|t| t.stem.clone()).collect();
+                    key.sort();
+                    key.dedup();
+                    if truth.iter().any(|seg| key.iter().all(|k| seg.contains(k)))
+                        || !seen.insert(key.clone())
+                    {
+                        continue;
+                    }
+                    out.push(Candidate {
+                        factor: fi,
+                        kind: Kind::Not,
+                        text: p.sample.text[first.span.start..last.span.end].to_string(),
+                        from: None,
+                        score: 0.0,
+                        words: key.len(),
+                        hits: Vec::new(),
+                        with: Vec::new(),
+                        generic_words: 0,
+                    });
+                }
+            }
+        }
+    }
+    // The shortest first: they carry over to new plans best.
+    out.sort_by_key(|c| c.words);
+    out
+}
+
+/// Companions for a loose phrase that both credits rightly and wrongly:
+/// words in the sentences where it matched in plans the teacher credits,
+/// and in none of those where it matched in plans the teacher did not
+/// (say "1918" or "divorce" for "Family Code"). Up to three, chosen to cover
+/// as many right matches as they can.
+fn with_candidates(fi: usize, f: &Factor, plans: &[Plan], generic: &Generic) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for phrase in &f.phrases {
+        // The sentences where this phrase matched: right ones and wrong ones.
+        let mut right: Vec<(&Plan, usize)> = Vec::new();
+        let mut wrong: Vec<(&Plan, usize)> = Vec::new();
+        for p in plans.iter().filter(|p| p.covered(&f.id)) {
+            let Some(r) = p.result.factor(&f.id) else {
+                continue;
+            };
+            for m in r.matches.iter().filter(|m| m.source == phrase.text) {
+                if let Some(s) = p.segment_at(m.start) {
+                    if p.credits(&f.id) {
+                        right.push((p, s));
+                    } else {
+                        wrong.push((p, s));
+                    }
+                }
+            }
+        }
+        if right.is_empty() || wrong.is_empty() {
+            continue;
+        }
+        let phrase_stems: HashSet<String> = tokenize(&phrase.text)
+            .iter()
+            .map(|t| crate::text::fold::stem(&t.base))
+            .collect();
+        let banned: HashSet<&String> = wrong.iter().flat_map(|(p, s)| p.stems[*s].iter()).collect();
+        // Candidate companions: (stem, a surface form, right sentences with it).
+        let mut words: BTreeMap<String, (String, HashSet<usize>)> = BTreeMap::new();
+        for (i, (p, s)) in right.iter().enumerate() {
+            for t in &p.terms[p.segments[*s].clone()] {
+                let useful = content(t)
+                    && !phrase_stems.contains(&t.stem)
+                    && !banned.contains(&t.stem)
+                    && (t.kind == TokenKind::Number || !generic.is_generic(t));
+                if useful {
+                    let e = words.entry(t.stem.clone()).or_insert_with(|| {
+                        (p.sample.text[t.span.clone()].to_string(), HashSet::new())
+                    });
+                    e.1.insert(i);
+                }
+            }
+        }
+        let mut chosen: Vec<String> = Vec::new();
+        let mut covered: HashSet<usize> = HashSet::new();
+        while chosen.len() < 3 && covered.len() < right.len() {
+            let best = words
+                .iter()
+                .filter(|(_, (w, _))| !chosen.contains(w))
+                .map(|(_, (w, set))| (set.difference(&covered).count(), w, set))
+                .filter(|(gain, _, _)| *gain > 0)
+                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)));
+            let Some((_, w, set)) = best else { break };
+            chosen.push(w.clone());
+            covered.extend(set.iter().copied());
+        }
+        if !chosen.is_empty() {
+            out.push(Candidate {
+                factor: fi,
+                kind: Kind::With,
+                text: phrase.text.clone(),
+                from: None,
+                score: 0.0,
+                words: chosen.len(),
+                hits: Vec::new(),
+                with: chosen,
+                generic_words: 0,
+            });
         }
     }
     out
@@ -987,11 +1193,40 @@ fn swap_candidates(
                     score: f1_with(plans, &f.id, &hits) - counts.f1(),
                     words: key.len(),
                     hits,
+                    with: Vec::new(),
+                    generic_words: 0,
                 });
             }
         }
     }
     out
+}
+
+/// The rubric with `proposals` accepted (what `--apply` writes, in memory).
+pub fn accept(rubric: &Rubric, proposals: &[&Proposal]) -> Rubric {
+    let mut out = rubric.clone();
+    for p in proposals {
+        if let Some(f) = out.factors.iter_mut().find(|f| f.id == p.factor) {
+            add_to(f, p.kind, &p.text, &p.with);
+        }
+    }
+    out
+}
+
+/// What the automatic loop accepts: each factor's best proposal that the
+/// samples tested. Used to cross-validate the loop (`rubric test
+/// --cv-suggest`): fitted on some plans, scored on others.
+pub fn auto_accept(rubric: &Rubric, samples: &[Sample]) -> Result<Rubric, PatternError> {
+    let s = suggest(
+        rubric,
+        samples,
+        &Options {
+            per_factor: 1,
+            ..Options::default()
+        },
+    )?;
+    let best: Vec<&Proposal> = s.proposals.iter().filter(|p| p.tested).collect();
+    Ok(accept(rubric, &best))
 }
 
 /// Proposals by number, for `--apply 3,5`: unknown numbers are an error.
@@ -1120,6 +1355,43 @@ marks = [0, 0]
             jobs.iter().any(|p| p.text.contains("lost their jobs")),
             "{jobs:#?}"
         );
+    }
+
+    #[test]
+    fn proposes_not_wordings_and_with_companions_for_a_loose_phrase() {
+        let plans = vec![
+            sample("f", "- the 1918 Family Code made divorce easy", &["code"]),
+            sample(
+                "f2",
+                "- Family Code of 1918 gave equal rights in marriage",
+                &["code"],
+            ),
+            sample("g", "- the 1936 Family Code banned abortion", &[]),
+            sample("g2", "- Stalin's Family Code banned abortion again", &[]),
+            sample("h", "- the double burden", &["burden"]),
+        ];
+        let s = suggest(&rubric(), &plans, &Options::default()).unwrap();
+        let with = s
+            .proposals
+            .iter()
+            .find(|p| p.kind == Kind::With)
+            .expect("a with proposal");
+        assert_eq!(with.text, "Family Code");
+        assert_eq!(
+            with.with,
+            ["1918"],
+            "one companion covers both right matches"
+        );
+        assert_eq!(with.after.fp, 0);
+        assert_eq!(with.after.tp, 2);
+        let not = s
+            .proposals
+            .iter()
+            .find(|p| p.kind == Kind::Not)
+            .expect("a not proposal");
+        assert_eq!(not.text, "banned abortion", "{:#?}", s.proposals);
+        assert_eq!((not.touched, not.right), (2, 2));
+        assert_eq!(not.after.tp, 2, "right credits are kept");
     }
 
     #[test]

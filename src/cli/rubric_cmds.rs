@@ -118,6 +118,12 @@ pub struct TestArgs {
     /// after showing the change. Built-in rubrics are never edited.
     #[arg(long)]
     pub apply_bands: bool,
+    /// Also cross-validate `rubric suggest`: on each fold's other plans,
+    /// accept each factor's best suggestion automatically, then score the
+    /// factors and marks on the fold (slower: it grades every plan many
+    /// times).
+    #[arg(long)]
+    pub cv_suggest: bool,
 }
 
 /// Propose rubric changes from teacher-marked plans.
@@ -487,6 +493,7 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
     let pool_fit = args.pool && jobs.len() > 1;
     let mut per_rubric_cv: Vec<(u32, u32)> = Vec::new();
     let mut fits: Vec<Option<BandFit>> = Vec::new();
+    let mut suggest_cvs: Vec<Option<SuggestCv>> = Vec::new();
     for (entry, sample_path, samples) in &jobs {
         let unknown: Vec<&str> = samples
             .samples
@@ -520,12 +527,36 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
             args.seed,
         );
         per_rubric_cv.extend(fit.cross_validated.iter().copied());
+        let suggest_cv = if args.cv_suggest {
+            Some(cross_validate_suggest(
+                &entry.item,
+                &samples.samples,
+                args.folds as usize,
+                args.seed,
+            )?)
+        } else {
+            None
+        };
         let f1 = report.micro.f1();
         let below =
             args.min_f1.is_some_and(|m| f1 < m) || args.min_qwk.is_some_and(|m| report.qwk < m);
         failed |= below;
         if !args.json {
             print_report(ctx, &entry.item.id, sample_path, &report, &fit);
+            if let Some(cv) = &suggest_cv {
+                println!(
+                    "Factors (cross-validated: each factor's best suggestion accepted on {} of {} folds, scored on the other): micro-precision {:.3}, recall {:.3}, F1 {:.3} (as it stands: {:.3}); marks exact {:.0}%, mean difference {:.2}, quadratic weighted kappa {:.3}\n",
+                    cv.k - 1,
+                    cv.k,
+                    cv.micro.precision(),
+                    cv.micro.recall(),
+                    cv.micro.f1(),
+                    report.micro.f1(),
+                    cv.marks.exact * 100.0,
+                    cv.marks.mean_abs_error,
+                    cv.marks.qwk
+                );
+            }
             if fit_bands && !pool_fit {
                 print_band_fit(ctx, &entry.item.id, report.samples, &fit, max);
             }
@@ -537,6 +568,7 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
             }
         }
         fits.push(Some(fit));
+        suggest_cvs.push(suggest_cv);
         all_reports.push(report);
     }
     // One band scheme fitted over every rubric's plans.
@@ -626,7 +658,8 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
         let slim: Vec<serde_json::Value> = all_reports
             .iter()
             .zip(&fits)
-            .map(|(r, fit)| {
+            .zip(&suggest_cvs)
+            .map(|((r, fit), scv)| {
                 let mut v = serde_json::json!({
                     "rubric": r.rubric, "samples": r.samples,
                     "micro": {"precision": r.micro.precision(), "recall": r.micro.recall(), "f1": r.micro.f1()},
@@ -645,6 +678,13 @@ fn test(ctx: &Context, args: TestArgs) -> Result<u8> {
                     if fit_bands && !pool_fit {
                         v["band_fit"] = band_fit_json(fit, r.max_mark, tuned);
                     }
+                }
+                if let Some(cv) = scv {
+                    v["cross_validated"]["suggest"] = serde_json::json!({
+                        "micro": {"tp": cv.micro.tp, "fp": cv.micro.fp, "fn": cv.micro.fn_,
+                                  "precision": cv.micro.precision(), "recall": cv.micro.recall(), "f1": cv.micro.f1()},
+                        "marks": cv.marks,
+                    });
                 }
                 v
             })
@@ -772,14 +812,28 @@ fn suggest(ctx: &Context, args: SuggestArgs) -> Result<u8> {
         let stdin = std::io::stdin();
         let mut line = String::new();
         for p in &s.proposals {
-            eprint!(
-                "#{} {}: add {} to `{}` {}? [y/N/q] ",
-                p.number,
-                p.kind.as_str(),
-                quote(&p.text),
-                p.factor,
-                p.kind.key()
-            );
+            if p.kind == Kind::With {
+                eprint!(
+                    "#{} with: count {} in `{}` only beside {}? [y/N/q] ",
+                    p.number,
+                    quote(&p.text),
+                    p.factor,
+                    p.with
+                        .iter()
+                        .map(|w| quote(w))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                );
+            } else {
+                eprint!(
+                    "#{} {}: add {} to `{}` {}? [y/N/q] ",
+                    p.number,
+                    p.kind.as_str(),
+                    quote(&p.text),
+                    p.factor,
+                    p.kind.key()
+                );
+            }
             line.clear();
             if std::io::BufRead::read_line(&mut stdin.lock(), &mut line)? == 0 {
                 eprintln!();
@@ -833,6 +887,8 @@ fn suggest(ctx: &Context, args: SuggestArgs) -> Result<u8> {
         .iter()
         .map(|p| match p.kind {
             Kind::Exclude => format!("exclude {}", quote(&p.text)),
+            Kind::Not => format!("not {}", quote(&p.text)),
+            Kind::With => format!("{} with companions", quote(&p.text)),
             _ => quote(&p.text),
         })
         .collect();
@@ -919,6 +975,10 @@ fn print_suggestions(ctx: &Context, s: &planmark::authoring::suggest::Suggestion
     for p in &s.proposals {
         let change = match (&p.kind, &p.from) {
             (Kind::Swap, Some(from)) => format!("{} → {}", quote(from), quote(&p.text)),
+            (Kind::With, _) => {
+                let with: Vec<String> = p.with.iter().map(|w| quote(w)).collect();
+                format!("{} only with {}", quote(&p.text), with.join(" or "))
+            }
             _ => format!("+ {}", quote(&p.text)),
         };
         let f1 = if p.tested {
@@ -941,6 +1001,65 @@ fn print_suggestions(ctx: &Context, s: &planmark::authoring::suggest::Suggestion
     println!(
         "precision: of the plans a change touches (a new wording matches, or an exclusion un-credits), the share the teacher agrees with; recall: the share of the teacher's credits a new wording finds, or of the false credits an exclusion removes."
     );
+}
+
+/// What `rubric suggest`'s automatic loop scores on plans it never saw.
+struct SuggestCv {
+    k: usize,
+    micro: planmark::authoring::calibrate::Counts,
+    marks: MarkAgreement,
+}
+
+fn cross_validate_suggest(
+    rubric: &planmark::Rubric,
+    samples: &[planmark::authoring::calibrate::Sample],
+    k: usize,
+    seed: u64,
+) -> Result<SuggestCv> {
+    use planmark::authoring::calibrate::{Counts, evaluate};
+    let fold = planmark::authoring::fit_bands::folds(samples.len(), k, seed);
+    let k = fold.iter().max().map_or(1, |m| m + 1);
+    let mut micro = Counts::default();
+    let mut pairs = vec![(0, 0); samples.len()];
+    for f in 0..k {
+        let (train, test): (Vec<_>, Vec<_>) = samples
+            .iter()
+            .cloned()
+            .zip(&fold)
+            .partition(|(_, g)| **g != f);
+        let train: Vec<_> = train.into_iter().map(|(s, _)| s).collect();
+        let test: Vec<_> = test.into_iter().map(|(s, _)| s).collect();
+        let tuned = planmark::authoring::suggest::auto_accept(rubric, &train)?;
+        let grader = planmark::Grader::new(tuned.clone())?;
+        // Bands fitted on the same training plans, as --fit-bands would.
+        let train_report = evaluate(&grader, &train);
+        let max = tuned.max_mark();
+        let obs: Vec<Observation> = train_report
+            .graded
+            .iter()
+            .map(|g| Observation::new(g, max))
+            .collect();
+        let bands = planmark::authoring::fit_bands::fit(&tuned.bands, &obs, &Limits::of(&tuned));
+        let test_report = evaluate(&grader, &test);
+        micro.tp += test_report.micro.tp;
+        micro.fp += test_report.micro.fp;
+        micro.fn_ += test_report.micro.fn_;
+        let mut held = test_report.graded.iter();
+        for (i, _) in fold.iter().enumerate().filter(|(_, g)| **g == f) {
+            if let Some(g) = held.next() {
+                let o = Observation::new(g, max);
+                pairs[i] = (
+                    g.teacher_mark,
+                    planmark::authoring::fit_bands::predict(&bands, &o).1,
+                );
+            }
+        }
+    }
+    Ok(SuggestCv {
+        k,
+        micro,
+        marks: MarkAgreement::of(&pairs, rubric.max_mark()),
+    })
 }
 
 fn band_fit_json(fit: &BandFit, max: u32, tuned: MarkAgreement) -> serde_json::Value {
