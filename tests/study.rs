@@ -717,7 +717,7 @@ fn a_piped_plan_over_the_limit_is_refused_keeping_what_was_read() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("over the 1048576-byte limit")
+            predicate::str::contains("over the 1 MiB limit")
                 .and(predicate::str::contains("Draft #1 saved")),
         );
     let plan: String = env

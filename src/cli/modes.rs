@@ -777,7 +777,7 @@ fn test_plan(
             resumed: None,
         },
         ctx.clock(),
-        super::input::PLAN_LIMIT,
+        planmark::input::INPUT_LIMIT,
     );
     let mut refused = None;
     if answers.ended {

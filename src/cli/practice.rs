@@ -158,7 +158,7 @@ pub fn run(ctx: &Context, args: PracticeArgs) -> Result<u8> {
         rubric_id: rubric_id.clone(),
         resumed: resumed.clone(),
     };
-    let mut writer = DraftWriter::start(target, ctx.clock(), super::input::PLAN_LIMIT);
+    let mut writer = DraftWriter::start(target, ctx.clock(), planmark::input::INPUT_LIMIT);
     let input = if args.editor {
         plan_in_editor(&mut writer)
     } else if interactive {
@@ -395,7 +395,7 @@ fn type_plan(writer: &mut DraftWriter, timed: Option<Duration>, ctx: &Context) -
                 ctx.color_stdout
             )
         );
-        outln!("{}", writer.text());
+        outln!("{}", planmark::display::clean(writer.text()));
     }
     let deadline = timed.map(|t| Instant::now() + t);
     let color = ctx.color_stderr;

@@ -11,7 +11,6 @@
 //! session stopped before typing leaves nothing behind.
 
 use super::store::{Draft, Store, StoreError};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -41,7 +40,7 @@ pub struct DraftTarget {
 
 /// The plan would pass the size limit; the line was not added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the plan would be over the {limit}-byte limit")]
+#[error("the plan would be over the {} limit; no essay plan is that long", crate::input::human_size(*.limit))]
 pub struct TooLong {
     pub limit: u64,
 }
@@ -355,14 +354,15 @@ fn folder_of(db: &Path) -> PathBuf {
 }
 
 /// Writes the plan to a new file beside the database (through a temporary
-/// file, flushed to disk, then renamed) and returns its path.
+/// file, flushed to disk, then renamed; never over another file) and returns
+/// its path.
 fn write_fallback(
     target: &DraftTarget,
     id: Option<i64>,
     text: &str,
     elapsed_ms: i64,
     now: i64,
-) -> std::io::Result<PathBuf> {
+) -> Result<PathBuf, crate::error::Error> {
     let dir = folder_of(&target.db);
     let path = dir.join(format!(
         "{}{now}-{}.txt",
@@ -382,13 +382,7 @@ fn write_fallback(
     body.push_str(&format!("# elapsed-ms: {elapsed_ms}\n# started: {now}\n"));
     body.push_str(text);
     body.push('\n');
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".planmark-draft.")
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
-    tmp.write_all(body.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist_noclobber(&path).map_err(|e| e.error)?;
+    crate::fsutil::write_atomic(&path, body.as_bytes(), false)?;
     Ok(path)
 }
 
