@@ -27,9 +27,9 @@ use std::sync::Arc;
 
 pub use security::random_token;
 
-/// Request bodies carrying a plan (or any form) stop here: 1 MiB, the same
-/// limit as a plan from a file or standard input.
-pub const FORM_LIMIT: usize = 1024 * 1024;
+/// Request bodies carrying a plan (or any form) stop here: the one input
+/// limit (1 MiB) that plans from files, standard input and CSV cells share.
+pub const FORM_LIMIT: usize = crate::input::INPUT_LIMIT as usize;
 /// Uploads of a class CSV (teacher page) stop here.
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 

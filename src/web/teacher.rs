@@ -21,7 +21,7 @@ use maud::{Markup, html};
 use std::path::{Path, PathBuf};
 
 /// A plan in a paste or CSV cell is at most this long, as anywhere else.
-const PLAN_LIMIT: u64 = super::FORM_LIMIT as u64;
+const PLAN_LIMIT: u64 = crate::input::INPUT_LIMIT;
 
 pub fn page_view(app: &App, note: Option<Markup>) -> Markup {
     let rubrics: Vec<(&str, &str)> = app
