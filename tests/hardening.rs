@@ -676,12 +676,7 @@ fn a_database_path_that_is_a_folder_is_named_once() {
 fn a_read_only_database_says_so_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
-    planmark()
-        .arg("--db")
-        .arg(&db)
-        .arg("history")
-        .assert()
-        .success();
+    drop(planmark::study::Store::open(&db).unwrap());
     let mut perms = std::fs::metadata(&db).unwrap().permissions();
     perms.set_readonly(true);
     std::fs::set_permissions(&db, perms).unwrap();
@@ -700,4 +695,169 @@ fn a_read_only_database_says_so_once() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("Error code"), "{text}");
+}
+
+/// planmark run as an unprivileged user (nobody) through `setpriv`, for
+/// checks of file modes that root would ignore; `None`, with the reason
+/// printed, when that is not possible here.
+fn as_nobody(probe: &std::path::Path) -> Option<assert_cmd::Command> {
+    let bin = std::env::var_os("PLANMARK_TEST_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_planmark").into());
+    let setpriv = |program: &std::ffi::OsStr| {
+        let mut c = assert_cmd::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(program)
+            .env_remove("PLANMARK_LIBRARY")
+            .env("NO_COLOR", "1")
+            .env("HOME", "/nonexistent");
+        c
+    };
+    // The unprivileged user must be kept out of `probe` for the test to mean
+    // anything (and setpriv must work: it needs root, or it is missing).
+    let mut check = setpriv("sh".as_ref());
+    check.args(["-c", "test -w \"$1\""]).arg("sh").arg(probe);
+    match check.output() {
+        Ok(out) if out.status.code() == Some(1) => Some(setpriv(bin.as_os_str())),
+        Ok(out) => {
+            eprintln!(
+                "skipped: setpriv could not run as nobody, or nobody may write {} ({})",
+                probe.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("skipped: setpriv is not available ({e})");
+            None
+        }
+    }
+}
+
+#[test]
+fn commands_that_only_read_work_on_a_read_only_database_and_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = data.join("p.db");
+    planmark()
+        .arg("--db")
+        .arg(&db)
+        .args(["practice", "--card", "stalin-trotsky", "--rating", "good"])
+        .write_stdin("- T arrogant\n- gen sec appointments\n")
+        .assert()
+        .success();
+    let draft = planmark::study::Store::open(&db)
+        .unwrap()
+        .create_draft(
+            "stalin-trotsky/stalin-trotsky",
+            None,
+            "unfinished thought",
+            1,
+        )
+        .unwrap()
+        .to_string();
+    // Everyone may read; nobody but root may write, the file or the folder.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let root = std::fs::OpenOptions::new().write(true).open(&db).is_ok();
+    let run = |args: &[&str]| -> Option<assert_cmd::assert::Assert> {
+        let mut c = if root { as_nobody(&data)? } else { planmark() };
+        Some(c.arg("--db").arg(&db).args(args).assert())
+    };
+    let cases: [(&[&str], &str); 7] = [
+        (&["due"], "stalin-trotsky"),
+        (&["history"], "stalin-trotsky"),
+        (&["attempt", "1"], "Attempt #1"),
+        (&["stats"], "stalin-trotsky"),
+        (&["stats", "--format", "json"], "\"cards\""),
+        (&["drafts"], "unfinished thought"),
+        (&["drafts", "--show", &draft], "unfinished thought"),
+    ];
+    for (args, expected) in cases {
+        let Some(a) = run(args) else { return };
+        a.success().stdout(predicate::str::contains(expected));
+    }
+    // Writing still says plainly why it cannot.
+    let Some(a) = run(&["drafts", "--delete", &draft]) else {
+        return;
+    };
+    a.code(2).stderr(predicate::str::contains("read-only"));
+    // Nothing was created beside the database.
+    let mut names: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["p.db"]);
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn commands_that_only_read_never_create_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.db");
+    for args in [&["due"][..], &["history"], &["stats"], &["drafts"]] {
+        planmark()
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .assert()
+            .success();
+    }
+    planmark()
+        .arg("--db")
+        .arg(&db)
+        .args(["attempt", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no attempt #1"));
+    assert!(!db.exists(), "a read-only command created {}", db.display());
+}
+
+#[test]
+fn an_older_database_in_a_read_only_folder_is_read_through_an_upgraded_copy() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let db = data.join("p.db");
+    {
+        // Schema version 1: before study modes and draft sittings.
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(planmark::study::store::MIGRATIONS[0])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO drafts (card, plan, started_at, updated_at) VALUES ('stalin-trotsky/stalin-trotsky', 'an old draft', 10, 70)",
+            [],
+        )
+        .unwrap();
+    }
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let root = std::fs::OpenOptions::new().write(true).open(&db).is_ok();
+    let mut c = if root {
+        match as_nobody(&data) {
+            Some(c) => c,
+            None => return,
+        }
+    } else {
+        planmark()
+    };
+    c.arg("--db")
+        .arg(&db)
+        .arg("drafts")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("an old draft"));
+    let version: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "the read-only file was left as it was");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -264,6 +264,12 @@ impl Context {
         planmark::study::Store::open(&self.db)
     }
 
+    /// The database for a command that only reads it: never created,
+    /// migrated or written, so a read-only folder does not stop it.
+    pub fn store_read_only(&self) -> Result<planmark::study::Store, planmark::study::StoreError> {
+        planmark::study::Store::open_read_only(&self.db)
+    }
+
     pub fn library(&self) -> planmark::library::Library {
         planmark::library::Library::load(&self.library_dirs)
     }

@@ -5,7 +5,7 @@ use super::{Context, exit};
 use anyhow::{Context as _, Result};
 use clap::{Args, ValueEnum};
 use comfy_table::Cell;
-use planmark::study::{Scheduler, analytics, describe_due};
+use planmark::study::{Scheduler, analytics, describe_due, drafts};
 
 #[derive(Debug, Args)]
 pub struct DueArgs {
@@ -50,7 +50,7 @@ fn date(t: i64) -> String {
 
 pub fn due(ctx: &Context, args: DueArgs) -> Result<u8> {
     let lib = ctx.library();
-    let store = ctx.store()?;
+    let store = ctx.store_read_only()?;
     let now = ctx.now();
     let cards = lib.card_ids(args.deck.as_deref())?;
     let states = store.card_states()?;
@@ -92,7 +92,7 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<u8> {
 }
 
 pub fn history(ctx: &Context, card: Option<&str>) -> Result<u8> {
-    let store = ctx.store()?;
+    let store = ctx.store_read_only()?;
     let card_ref = match card {
         Some(c) => {
             let lib = ctx.library();
@@ -136,7 +136,7 @@ pub fn history(ctx: &Context, card: Option<&str>) -> Result<u8> {
 }
 
 pub fn attempt(ctx: &Context, id: i64) -> Result<u8> {
-    let store = ctx.store()?;
+    let store = ctx.store_read_only()?;
     let a = store
         .attempt(id)?
         .with_context(|| format!("there is no attempt #{id}; `planmark history` lists them"))?;
@@ -189,7 +189,7 @@ fn sparkline(marks: &[u32], max: u32) -> String {
 
 pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
     let lib = ctx.library();
-    let store = ctx.store()?;
+    let store = ctx.store_read_only()?;
     let now = ctx.now();
     let cards = lib.card_ids(args.deck.as_deref())?;
     let scheduler = Scheduler::new(0.9)?;
@@ -333,8 +333,20 @@ fn stats_csv(report: &analytics::Stats) -> Result<()> {
 }
 
 pub fn drafts(ctx: &Context, args: DraftsArgs) -> Result<u8> {
-    let store = ctx.store()?;
-    super::practice::announce_recovered(&store, ctx);
+    // Deleting, or taking back drafts saved beside the database while it
+    // was busy, writes; listing and showing only read.
+    let store = if args.delete.is_some() {
+        let store = ctx.store()?;
+        super::practice::announce_recovered(&store, ctx);
+        store
+    } else if drafts::has_fallback_files(&ctx.db)
+        && let Ok(store) = ctx.store()
+    {
+        super::practice::announce_recovered(&store, ctx);
+        store
+    } else {
+        ctx.store_read_only()?
+    };
     if let Some(id) = args.delete {
         if store.delete_draft(id)? {
             println!("Deleted draft #{id}.");

@@ -353,6 +353,30 @@ fn folder_of(db: &Path) -> PathBuf {
     }
 }
 
+/// The draft files beside `db`, oldest first.
+fn fallback_files(db: &Path) -> Vec<PathBuf> {
+    let prefix = fallback_prefix(db);
+    let Ok(entries) = std::fs::read_dir(folder_of(db)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".txt"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether draft files wait beside `db` for [`recover`] (which needs the
+/// database open for writing).
+pub fn has_fallback_files(db: &Path) -> bool {
+    !fallback_files(db).is_empty()
+}
+
 /// Writes the plan to a new file beside the database (through a temporary
 /// file, flushed to disk, then renamed; never over another file) and returns
 /// its path.
@@ -398,21 +422,8 @@ pub struct Recovered {
 /// into the database, then removes the file. Files that cannot be read or
 /// saved are left for next time.
 pub fn recover(store: &Store, db: &Path, now: i64) -> Vec<Recovered> {
-    let prefix = fallback_prefix(db);
-    let Ok(entries) = std::fs::read_dir(folder_of(db)) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".txt"))
-        })
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for file in files {
+    for file in fallback_files(db) {
         let Ok(body) = std::fs::read_to_string(&file) else {
             continue;
         };

@@ -245,6 +245,73 @@ impl Store {
         Store::init(conn, path)
     }
 
+    /// Opens the database at `path` for reading only, for commands that only
+    /// show what is stored (`due`, `history`, `attempt`, `stats`, `drafts`):
+    /// nothing is created, migrated or switched to WAL, so a read-only file
+    /// or folder (a backup, a locked-down account) still reads. A database
+    /// that does not exist yet reads as empty. One from an older planmark is
+    /// upgraded in place when it can be written, and otherwise read through
+    /// an upgraded copy in memory.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        if path.is_dir() {
+            return Err(StoreError::IsFolder {
+                path: path.to_path_buf(),
+            });
+        }
+        if !path.exists() {
+            return Store::open_in_memory().map(|mut s| {
+                s.path = path.to_path_buf();
+                s
+            });
+        }
+        let err = |e| classify(path, e);
+        let conn = open_read_only_conn(path).map_err(err)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(err)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        if version == 0 {
+            let tables: i64 = conn
+                .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(err)?;
+            if tables > 0 {
+                return Err(StoreError::Foreign {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version == SCHEMA_VERSION {
+            return Ok(Store {
+                conn,
+                path: path.to_path_buf(),
+            });
+        }
+        // An older schema: upgrade the file if it may be written, else a copy.
+        drop(conn);
+        match Store::open(path) {
+            Err(StoreError::ReadOnly { .. } | StoreError::Folder { .. }) => {}
+            other => return other,
+        }
+        let conn = open_read_only_conn(path).map_err(err)?;
+        let mut copy = Connection::open_in_memory().map_err(err)?;
+        rusqlite::backup::Backup::new(&conn, &mut copy)
+            .and_then(|b| b.run_to_completion(256, Duration::ZERO, None))
+            .map_err(err)?;
+        let mut store = Store {
+            conn: copy,
+            path: path.to_path_buf(),
+        };
+        store.migrate(version)?;
+        Ok(store)
+    }
+
     /// A throw-away database, for tests.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory().map_err(|e| classify(Path::new(":memory:"), e))?;
@@ -743,6 +810,55 @@ impl Store {
     }
 }
 
+/// A read-only connection that has read the schema. A WAL database in a
+/// folder we may not write cannot get its shared-memory file, and SQLite
+/// refuses it; then it is opened `immutable`. That is safe here: a writer
+/// of a WAL database keeps that file while it is open, so with none there
+/// is no writer to race.
+fn open_read_only_conn(path: &Path) -> rusqlite::Result<Connection> {
+    let plain = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .and_then(|c| {
+        c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?;
+        Ok(c)
+    });
+    match plain {
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen)
+            ) =>
+        {
+            let conn = Connection::open_with_flags(
+                immutable_uri(path),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?;
+            Ok(conn)
+        }
+        other => other,
+    }
+}
+
+/// `file:PATH?immutable=1`, with the characters a URI gives meaning to
+/// percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            '\\' if cfg!(windows) => uri.push('/'),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 fn write_review(
     tx: &rusqlite::Transaction,
     card: &str,
@@ -964,6 +1080,35 @@ mod tests {
         let a = s.attempt(a).unwrap().unwrap();
         assert_eq!(a.duration_ms, 150_000, "both sittings, not the last 60 s");
         assert_eq!(a.started_at, 100, "when the draft was begun");
+    }
+
+    #[test]
+    fn reading_an_older_database_upgrades_it_and_a_missing_one_reads_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.db");
+        let s = Store::open_read_only(&missing).unwrap();
+        assert!(s.open_drafts().unwrap().is_empty());
+        assert!(!missing.exists());
+        // A version-3 database (before drafts counted every sitting).
+        let old = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&old).unwrap();
+            for (i, sql) in MIGRATIONS[..3].iter().enumerate() {
+                conn.execute_batch(sql).unwrap();
+                conn.pragma_update(None, "user_version", (i + 1) as i64)
+                    .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO drafts (card, plan, started_at, updated_at) VALUES ('d/c', 'kept', 10, 70)",
+                [],
+            )
+            .unwrap();
+        }
+        let s = Store::open_read_only(&old).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        let drafts = s.open_drafts().unwrap();
+        assert_eq!(drafts[0].plan, "kept");
+        assert_eq!(drafts[0].elapsed_ms, 60_000);
     }
 
     #[test]
