@@ -72,6 +72,12 @@ detail = "He was arrogant."
         c
     }
 
+    /// The database with planmark's schema (commands that only read, like
+    /// `due`, never create it).
+    fn create_db(&self) {
+        drop(planmark::study::Store::open(&self.db()).unwrap());
+    }
+
     fn conn(&self) -> Connection {
         Connection::open(self.db()).unwrap()
     }
@@ -267,7 +273,7 @@ fn a_killed_practice_keeps_what_was_typed() {
 fn two_students_can_practise_on_one_database_at_once() {
     let env = Env::new();
     // Create the schema first so both start from the same point.
-    env.cmd(NOW).arg("due").assert().success();
+    env.create_db();
     let spawn = |card: &str, plan: &str| {
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("planmark"));
         c.args(["practice", "--card", card])
@@ -512,7 +518,7 @@ fn wait_for_draft(env: &Env, done: impl Fn(&str) -> bool) -> Option<String> {
 fn piped_lines_that_arrive_together_are_saved_without_waiting_for_more() {
     use std::io::Write;
     let env = Env::new();
-    env.cmd(NOW).arg("due").assert().success();
+    env.create_db();
     let mut child = piped_practice(&env, "test/one");
     let mut stdin = child.stdin.take().unwrap();
     // Five lines in one write, then silence: no sixth line, no end of input.
@@ -541,7 +547,7 @@ fn hold_write_lock(env: &Env) -> Connection {
 fn a_database_locked_for_longer_than_the_busy_timeout_drops_no_line() {
     use std::io::Write;
     let env = Env::new();
-    env.cmd(NOW).arg("due").assert().success();
+    env.create_db();
     let lock = hold_write_lock(&env);
     let mut child = piped_practice(&env, "test/one");
     let mut stdin = child.stdin.take().unwrap();
@@ -572,7 +578,7 @@ fn a_database_locked_for_longer_than_the_busy_timeout_drops_no_line() {
 fn a_database_locked_to_the_end_leaves_the_plan_in_a_file_that_comes_back() {
     use std::io::Write;
     let env = Env::new();
-    env.cmd(NOW).arg("due").assert().success();
+    env.create_db();
     let lock = hold_write_lock(&env);
     let mut child = piped_practice(&env, "test/one");
     let mut stdin = child.stdin.take().unwrap();
