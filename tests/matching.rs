@@ -251,7 +251,10 @@ fn evidence_counts_only_beside_the_factor() {
     let r = grade("- Lenin's testament called S rude, 1924\n- the Central Committee met");
     let f = r.factor("testament").unwrap();
     assert_eq!(f.evidence, ["1924", "rude"]);
-    assert_eq!(r.evidenced, 1);
+    // The date also backs the other factor raised in that bullet ("S"), but
+    // "Central Committee" in the next bullet backs nothing.
+    assert_eq!(r.factor("stalin-skill").unwrap().evidence, ["1924"]);
+    assert_eq!(r.evidenced, 2);
 }
 
 #[test]
@@ -279,12 +282,17 @@ fn judgement_is_detected_and_quoted() {
 fn bands_levels_and_marks() {
     let weak = grade("Lenin's testament");
     assert_eq!(weak.level, 1);
-    let strong = grade("Overall, Stalin won. Lenin's testament. Funeral. SIOC. Zinoviev.");
+    // "Overall" opens a judgement only when the sentence weighs something:
+    // "Overall, Stalin won." alone answers no "to what extent".
+    assert!(!grade("Overall, Stalin won.").judgement.found);
+    let strong =
+        grade("Overall, Stalin won mainly by skill. Lenin's testament. Funeral. SIOC. Zinoviev.");
     assert_eq!(strong.level, 2);
     assert!(strong.mark > 11 && strong.mark <= 25, "{}", strong.mark);
     // More coverage never lowers the mark within a band.
-    let stronger =
-        grade("Overall, Stalin won. Lenin's testament. Funeral. SIOC. Zinoviev. Gen sec. Left.");
+    let stronger = grade(
+        "Overall, Stalin won mainly by skill. Lenin's testament. Funeral. SIOC. Zinoviev. Gen sec. Left.",
+    );
     assert!(stronger.mark >= strong.mark);
 }
 

@@ -171,7 +171,10 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
         "Evidence",
     ]);
     for f in &r.factors {
-        let mark = if f.covered {
+        // A weak credit still counts, but the student sees it is uncertain.
+        let mark = if f.is_weak() {
+            Cell::new("?").fg(Color::Yellow)
+        } else if f.covered {
             Cell::new("✓").fg(Color::Green)
         } else {
             Cell::new("✗").fg(Color::Red)
@@ -188,7 +191,7 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
                 None => seen.push((text, m.rule.as_str(), 1)),
             }
         }
-        let matched = seen
+        let mut matched = seen
             .iter()
             .map(|(t, r, n)| {
                 let times = if *n > 1 {
@@ -200,6 +203,13 @@ pub fn grade_detail(r: &GradeResult, question: Option<&str>, plan: &str, color: 
             })
             .collect::<Vec<_>>()
             .join("\n");
+        if f.is_weak() {
+            let why = f.matches.iter().find_map(|m| m.weakness());
+            let first = f.matches.first().map(|m| short(&m.text, 40));
+            if let (Some(why), Some(text)) = (why, first) {
+                matched = format!("possibly: “{text}” ({why})");
+            }
+        }
         table.add_row(vec![
             mark,
             Cell::new(safe(&f.label)),

@@ -75,6 +75,18 @@ pub fn lines(
             r.text, f.label, r.reason
         ));
     }
+    for f in factors.iter().filter(|f| f.is_weak()) {
+        let why = f
+            .matches
+            .iter()
+            .filter_map(|m| m.weakness())
+            .next()
+            .unwrap_or("an uncertain match");
+        out.push(format!(
+            "Possibly: {} ({why}) — write it out in full so it is read for sure.",
+            f.label
+        ));
+    }
     let mut missing: Vec<&FactorResult> = factors.iter().filter(|f| !f.covered).collect();
     missing.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     for f in missing {

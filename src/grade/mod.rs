@@ -5,6 +5,8 @@
 pub mod bands;
 pub mod batch;
 mod feedback;
+mod heading;
+mod judgement;
 pub mod phrase;
 pub mod result;
 mod sense;
@@ -24,74 +26,18 @@ use std::ops::Range;
 /// How many extra words may stand between a phrase's words in a plan.
 const PHRASE_SLACK: usize = 3;
 
-/// Built-in wordings that signal a judgement. Rubrics add their own.
-pub const JUDGEMENT_CUES: &[&str] = &[
-    "to a large extent",
-    "to a great extent",
-    "to a significant extent",
-    "to some extent",
-    "to a limited extent",
-    "to a lesser extent",
-    "to an extent",
-    "to a certain extent",
-    "largely",
-    "mainly",
-    "primarily",
-    "overall",
-    "in conclusion",
-    "to conclude",
-    "ultimately",
-    "on balance",
-    "most important",
-    "most significant",
-    "most influential",
-    "main reason",
-    "main factor",
-    "main cause",
-    "key reason",
-    "key factor",
-    "more important than",
-    "more significant than",
-    "less important than",
-    "outweighed",
-    "outweighs",
-    "I argue",
-    "I would argue",
-    "I will argue",
-    "I agree",
-    "I disagree",
-    "this essay argues",
-    "my judgement",
-    "the decisive factor",
-    "cannot be fully",
-    "cannot be put down to",
-    "cannot be attributed",
-    "not solely",
-    "not the only",
-    "only partly",
-    "partly valid",
-    "largely valid",
-    "the view is valid",
-    "overstated",
-    "exaggerated",
-    "necessary but not sufficient",
-    "very important",
-    "owed more to",
-    "mattered more",
-    "more important",
-    "was a success",
-    "was a failure",
-    "was successful",
-    "was unsuccessful",
-    "a success for",
-    "a failure for",
-    "very significant",
-    "highly significant",
-    "of limited importance",
-    "of limited significance",
-    "the key reason",
-    "the most important reason",
-    "was decisive",
+/// At most this many dates and figures are listed as a factor's evidence.
+const FIGURES_SHOWN: usize = 5;
+
+/// Built-in wordings that are a judgement wherever they stand. Rubrics add
+/// their own; see [`judgement`] for the other ways a judgement is found.
+pub const JUDGEMENT_CUES: &[&str] = judgement::STRONG_CUES;
+
+/// Words of a question that only frame it ("To what extent…", "Assess the
+/// validity of this view").
+const QUESTION_FRAME: &[&str] = &[
+    "what", "extent", "how", "far", "why", "assess", "validity", "view", "years", "agree",
+    "explain", "examine", "evaluate", "discuss", "consider", "mainly", "main", "reason", "reasons",
 ];
 
 /// Word lengths at which one and two typing errors are forgiven.
@@ -165,9 +111,15 @@ pub struct Grader {
     expander: Expander,
     factors: Vec<CompiledFactor>,
     cues: Vec<Phrase>,
+    /// Stems of the question's own content words: a degree word before one
+    /// answers it ("mostly Stalin's doing").
+    question_stems: Vec<String>,
     vocab: Vec<VocabWord>,
     /// Vocabulary indices by first letter, to find typo candidates quickly.
     vocab_by_first: HashMap<char, Vec<usize>>,
+    /// The stem id of each vocabulary word.
+    vocab_stem: Vec<u32>,
+    headings: heading::HeadingKeys,
     interner: Interner,
 }
 
@@ -291,6 +243,32 @@ impl Grader {
             .map(|c| Phrase::compile(c, &expander, true, &mut interner))
             .filter(|p| !p.words.is_empty())
             .collect();
+        // Labels name factors in headings ("3. Land"); misspelt ones too.
+        let mut labels: Vec<Phrase> = rubric
+            .factors
+            .iter()
+            .map(|f| Phrase::compile(&f.label, &expander, false, &mut interner))
+            .collect();
+        labels.iter_mut().for_each(&mut register);
+        let question = rubric
+            .question
+            .as_deref()
+            .map(|q| Phrase::compile(q, &expander, false, &mut interner));
+        let phrase_refs: Vec<Vec<&Phrase>> =
+            factors.iter().map(|f| f.phrases.iter().collect()).collect();
+        let headings = heading::HeadingKeys::new(&labels, &phrase_refs, question.as_ref());
+        let question_stems = question
+            .iter()
+            .flat_map(|q| &q.words)
+            .filter(|w| {
+                !w.number
+                    && w.base.chars().count() >= 4
+                    && !phrase::is_stopword(&w.base)
+                    && !QUESTION_FRAME.contains(&w.base.as_str())
+            })
+            .map(|w| w.stem.clone())
+            .collect();
+        let vocab_stem = vocab.iter().map(|v| interner.intern(&v.stem)).collect();
         let mut vocab_by_first: HashMap<char, Vec<usize>> = HashMap::default();
         for (i, v) in vocab.iter().enumerate() {
             vocab_by_first.entry(v.first).or_default().push(i);
@@ -300,8 +278,11 @@ impl Grader {
             expander,
             factors,
             cues,
+            question_stems,
             vocab,
             vocab_by_first,
+            vocab_stem,
+            headings,
             interner,
         })
     }
@@ -399,14 +380,31 @@ impl Grader {
                 .collect();
             for (p, with) in cf.phrases.iter().zip(&cf.phrase_with) {
                 for (s, hit) in find_all(p, &index, &blocked, PHRASE_SLACK) {
+                    let mut m = self.to_match(text, &index, &hit, &p.text);
                     if let Some(w) = with
                         && !cf.companions[*w]
                             .iter()
                             .any(|c| find(c, &index, s, &[], PHRASE_SLACK).is_some())
                     {
-                        continue;
+                        // A heading that is the phrase ("- Family Code")
+                        // names the factor without the companion.
+                        // Only when the heading is the phrase and little else:
+                        // "- the 1936 Family Code banned abortion" is a short
+                        // sentence, not a heading naming the 1918 Code.
+                        let heading = hit.positions.iter().all(|&q| index.terms[q].term.heading)
+                            && !index.segments[s].clone().any(|q| {
+                                let t = &index.terms[q].term;
+                                t.heading
+                                    && t.kind == crate::text::tokenize::TokenKind::Word
+                                    && !hit.positions.contains(&q)
+                                    && !heading::is_structure_word(&t.base)
+                            });
+                        if !heading {
+                            continue;
+                        }
+                        m.rule = Rule::Heading;
+                        m.confidence = m.confidence.min(result::confidence::HEADING_PHRASE);
                     }
-                    let m = self.to_match(text, &index, &hit, &p.text);
                     cands.push(Candidate {
                         factor: fi,
                         segment: s,
@@ -436,10 +434,59 @@ impl Grader {
                                 text: text[span].to_string(),
                                 rule: Rule::Pattern,
                                 source: source.clone(),
+                                confidence: result::confidence::PATTERN,
                             },
                         });
                     }
                 }
+            }
+        }
+
+        // Headings that name a factor by its label's words ("3. Land").
+        let typo_stems = |p: usize| -> Vec<(u32, WordMatch)> {
+            seen.get(&index.terms[p].term.base)
+                .map(|targets| {
+                    targets
+                        .iter()
+                        .map(|&(v, m)| (self.vocab_stem[v], m))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut heading_segments: Vec<usize> = index
+            .terms
+            .iter()
+            .filter(|t| t.term.heading)
+            .map(|t| t.segment)
+            .collect();
+        heading_segments.dedup();
+        let phrased: rustc_hash::FxHashSet<(usize, usize)> =
+            cands.iter().map(|c| (c.factor, c.segment)).collect();
+        for s in heading_segments {
+            for (fi, positions, typo) in self.headings.named(&index, s, &typo_stems) {
+                // A phrase in the same line already says it, more surely.
+                if phrased.contains(&(fi, s)) {
+                    continue;
+                }
+                let first = index.terms[positions[0]].term.span.start;
+                let last = index.terms[positions[positions.len() - 1]].term.span.end;
+                cands.push(Candidate {
+                    factor: fi,
+                    segment: s,
+                    positions,
+                    m: Match {
+                        start: first,
+                        end: last,
+                        text: text[first..last].to_string(),
+                        rule: Rule::Heading,
+                        source: self.rubric.factors[fi].label.clone(),
+                        confidence: if typo {
+                            result::confidence::MISSPELT_HEADING
+                        } else {
+                            result::confidence::HEADING
+                        },
+                    },
+                });
             }
         }
 
@@ -508,6 +555,7 @@ impl Grader {
             per_factor[c.factor].0.push(c.m.clone());
             per_factor[c.factor].1.push(c.segment);
         }
+        let mut figures = sense::SegmentFigures::new(text, &index);
         let mut factor_results = Vec::with_capacity(self.factors.len());
         for ((f, cf), (mut matches, mut hit_segments)) in self
             .rubric
@@ -532,13 +580,42 @@ impl Grader {
                         evidence_matches.push(self.to_match(text, &index, &hit, &e.text));
                     }
                 }
+                // Dates and figures beside the point are evidence too
+                // ("steel rose from 4 to 18 million tons", "1937-38").
+                let mut shown = 0;
+                'segments: for &s in &hit_segments {
+                    for r in figures.of(s) {
+                        if shown == FIGURES_SHOWN {
+                            break 'segments;
+                        }
+                        let overlaps = evidence_matches
+                            .iter()
+                            .any(|m| m.start < r.end && r.start < m.end);
+                        if overlaps {
+                            continue;
+                        }
+                        let words = text[r.clone()].to_string();
+                        evidence.push(words.clone());
+                        evidence_matches.push(Match {
+                            start: r.start,
+                            end: r.end,
+                            text: words,
+                            rule: Rule::Figure,
+                            source: String::new(),
+                            confidence: 1.0,
+                        });
+                        shown += 1;
+                    }
+                }
             }
+            let confidence = matches.iter().map(|m| m.confidence).fold(0.0, f64::max);
             factor_results.push(FactorResult {
                 id: f.id.clone(),
                 label: f.label.clone(),
                 side: f.side,
                 weight: f.weight,
                 covered,
+                confidence,
                 evidence,
                 matches,
                 evidence_matches,
@@ -658,6 +735,7 @@ impl Grader {
     }
 
     fn to_match(&self, text: &str, index: &PlanIndex, hit: &Hit, source: &str) -> Match {
+        use result::confidence as c;
         let start = index.terms[hit.first].term.span.start;
         let end = index.terms[hit.last].term.span.end;
         let expanded = hit.positions.iter().any(|&p| index.terms[p].term.expanded);
@@ -670,38 +748,32 @@ impl Grader {
         } else {
             Rule::Stem
         };
+        let confidence = match hit.weakest {
+            WordMatch::WeakFuzzy => c::REAL_WORD_SLIP,
+            WordMatch::Fuzzy if hit.positions.len() >= 2 => c::TYPO_IN_PHRASE,
+            WordMatch::Fuzzy => c::TYPO,
+            _ if expanded => c::ABBREVIATION,
+            _ if hit.verbatim => c::PHRASE,
+            _ if hit.spread => c::STEM_SPREAD,
+            _ => c::STEM,
+        };
         Match {
             start,
             end,
             text: text[start..end].to_string(),
             rule,
             source: source.to_string(),
+            confidence,
         }
     }
 
-    /// The sentence or bullet that gives the judgement: one that opens with a
-    /// cue ("Overall, …", "To a large extent …") wins over one that merely
-    /// contains one ("… won mainly because …"); otherwise the first.
+    /// The sentence or bullet that gives the judgement (see [`judgement`]).
     fn find_judgement(&self, text: &str, index: &PlanIndex) -> JudgementResult {
-        // segment → (does the cue open it?)
-        let mut found: Vec<(usize, bool)> = Vec::new();
-        for cue in &self.cues {
-            for (s, h) in find_all(cue, index, &[], 0) {
-                found.push((s, h.first <= index.segments[s].start + 1));
-            }
-        }
-        let best = found
-            .iter()
-            .filter(|(_, opens)| *opens)
-            .map(|&(s, _)| s)
-            .min()
-            .or_else(|| found.iter().map(|&(s, _)| s).min())
-            .map(|s| &index.segments[s]);
-        let plan = &index.terms;
-        match best {
-            Some(range) => {
-                let start = plan[range.start].term.span.start;
-                let end = plan[range.end - 1].term.span.end;
+        match judgement::find(index, &self.cues, &self.question_stems) {
+            Some(seg) => {
+                let range = &index.segments[seg];
+                let start = index.terms[range.start].term.span.start;
+                let end = index.terms[range.end - 1].term.span.end;
                 JudgementResult {
                     found: true,
                     text: Some(text[start..end].to_string()),
@@ -901,5 +973,135 @@ phrases = ["Zhenotdel abolished"]
             .find(|x| x.factor == "family-code-1918")
             .unwrap();
         assert_eq!(rej.kind, RejectionKind::Period);
+    }
+}
+
+#[cfg(test)]
+mod heading_tests {
+    use super::*;
+    use crate::model::parse_rubric;
+
+    const RUBRIC: &str = r#"
+id = "oct"
+question = "Why did the Bolsheviks take power in October 1917?"
+max-mark = 10
+
+[[factor]]
+id = "land"
+label = "Delaying land reform and elections"
+phrases = ["land reform", "delayed elections"]
+
+[[factor]]
+id = "war"
+label = "Continuing the war"
+phrases = ["continued the war", "June Offensive"]
+
+[[factor]]
+id = "kornilov"
+label = "The Kornilov Affair"
+phrases = ["Kornilov coup"]
+
+[[factor]]
+id = "organisation"
+label = "Bolshevik organisation and propaganda"
+phrases = ["Pravda", { text = "slogans", with = ["Bolshevik"] }]
+
+[[factor]]
+id = "red-terror"
+label = "The Red Terror"
+phrases = ["Cheka"]
+
+[[factor]]
+id = "white-terror"
+label = "White Terror in the south"
+phrases = ["pogroms"]
+"#;
+
+    fn grade(plan: &str) -> GradeResult {
+        let rubric = parse_rubric(std::path::Path::new("oct.toml"), RUBRIC).unwrap();
+        Grader::new(rubric).unwrap().grade("t", plan)
+    }
+
+    fn credited(r: &GradeResult) -> Vec<(&str, Rule, f64)> {
+        r.factors
+            .iter()
+            .filter(|f| f.covered)
+            .map(|f| (f.id.as_str(), f.matches[0].rule, f.confidence))
+            .collect()
+    }
+
+    #[test]
+    fn a_bulleted_or_numbered_heading_names_its_factor() {
+        use result::confidence::HEADING;
+        assert_eq!(
+            credited(&grade("3. Land")),
+            [("land", Rule::Heading, HEADING)]
+        );
+        assert_eq!(credited(&grade("- War")), [("war", Rule::Heading, HEADING)]);
+        assert_eq!(
+            credited(&grade("Propaganda: posters everywhere")),
+            [("organisation", Rule::Heading, HEADING)]
+        );
+        assert_eq!(
+            credited(&grade(
+                "(b) The Kornilov affair\n- Aug 1917, Red Guards armed"
+            )),
+            [("kornilov", Rule::Heading, HEADING)]
+        );
+        // The match is the heading's words.
+        let r = grade("1. Land reform delays");
+        let m = &r.factor("land").unwrap().matches[0];
+        assert_eq!(m.text, "Land reform");
+    }
+
+    #[test]
+    fn dates_and_figures_beside_a_point_are_its_evidence() {
+        let r =
+            grade("- June Offensive: losses of 400,000 men\n- continued the war into the 1920s");
+        let war = r.factor("war").unwrap();
+        assert_eq!(war.evidence, ["400,000", "1920s"]);
+        assert!(war.evidence_matches.iter().all(|m| m.rule == Rule::Figure));
+        assert_eq!(r.evidenced, 1);
+        // A lone small number is not evidence; nor is a figure elsewhere.
+        let r = grade("- continued the war for 3 reasons\n- 40% of soldiers deserted");
+        assert!(r.factor("war").unwrap().evidence.is_empty());
+        assert_eq!(r.evidenced, 0);
+    }
+
+    #[test]
+    fn a_misspelt_heading_is_only_possibly_a_credit() {
+        let r = grade("- Kornilv Affair");
+        let f = r.factor("kornilov").unwrap();
+        assert!(f.covered && f.is_weak(), "{f:?}");
+        assert_eq!(f.confidence, result::confidence::MISSPELT_HEADING);
+    }
+
+    #[test]
+    fn headings_in_another_sense_or_too_vague_credit_nothing() {
+        // "Terror" is in two labels: it names neither.
+        assert!(credited(&grade("- Terror")).is_empty());
+        // "Bolshevik" is the question's word, not this factor's.
+        assert!(credited(&grade("- Bolsheviks")).is_empty());
+        // A word the factor never uses.
+        assert!(credited(&grade("- Land and bread for the hungry")).is_empty());
+        // Not a heading: a sentence, or a long bullet.
+        assert!(credited(&grade("Land was what the peasants wanted.")).is_empty());
+        assert!(credited(&grade("- the war went on and on in the summer")).is_empty());
+        // Structure words are not factors.
+        assert!(credited(&grade("Conclusion:\nFor:\n- Other reasons")).is_empty());
+    }
+
+    #[test]
+    fn a_heading_that_is_a_phrase_needs_no_companion() {
+        assert!(credited(&grade("The slogans worked.")).is_empty());
+        let r = grade("- Slogans");
+        assert_eq!(
+            credited(&r),
+            [(
+                "organisation",
+                Rule::Heading,
+                result::confidence::HEADING_PHRASE
+            )]
+        );
     }
 }

@@ -164,6 +164,9 @@ impl PlanIndex {
         let mut segments: Vec<Range<usize>> = Vec::new();
         let mut plan = Vec::with_capacity(terms.len());
         let mut last_segment = None;
+        // "never" also reads as a phrase's "not" ("never elected" for
+        // "not elected"), never the other way round.
+        let not_id = interner.get("not");
         for (pos, term) in terms.into_iter().enumerate() {
             if last_segment != Some(term.segment) {
                 segments.push(pos..pos);
@@ -173,6 +176,9 @@ impl PlanIndex {
             segments[seg].end = pos + 1;
             let stem_id = interner.get(&term.stem);
             if let Some(id) = stem_id {
+                by_stem.push((id, pos));
+            }
+            if let Some(id) = not_id.filter(|_| term.base == "never") {
                 by_stem.push((id, pos));
             }
             for (v, m) in typos(&term, stem_id.is_some()) {
@@ -294,6 +300,10 @@ pub struct Hit {
     pub fuzzy: bool,
     /// The plan's words equal the phrase's words, in order, with nothing between.
     pub verbatim: bool,
+    /// The weakest way a word matched.
+    pub weakest: WordMatch,
+    /// The window is longer than the phrase (words apart or reordered).
+    pub spread: bool,
 }
 
 /// Finds the tightest occurrence of `phrase` within segment `seg`, skipping
@@ -372,6 +382,8 @@ pub fn find(
         positions,
         fuzzy: weakest >= WordMatch::Fuzzy,
         verbatim,
+        weakest,
+        spread: last + 1 - first != phrase.words.len(),
     })
 }
 

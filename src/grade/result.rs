@@ -18,6 +18,10 @@ pub enum Rule {
     Abbreviation,
     /// A rubric regex pattern.
     Pattern,
+    /// A heading that names the factor ("3. Land", "- War", "Propaganda:").
+    Heading,
+    /// Evidence only: a date or figure beside the point ("1937-38", "30%").
+    Figure,
 }
 
 impl Rule {
@@ -28,12 +32,14 @@ impl Rule {
             Rule::Fuzzy => "fuzzy",
             Rule::Abbreviation => "abbreviation",
             Rule::Pattern => "pattern",
+            Rule::Heading => "heading",
+            Rule::Figure => "figure",
         }
     }
 }
 
 /// A stretch of the student's original text that matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Match {
     /// Byte offsets into the plan text.
     pub start: usize,
@@ -43,22 +49,122 @@ pub struct Match {
     /// The rubric phrase or pattern that matched.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
+    /// How sure the rule that made the match is, 0 to 1 (see
+    /// [`confidence`]); matches stored before it existed read as 1.
+    #[serde(default = "full")]
+    pub confidence: f64,
+}
+
+fn full() -> f64 {
+    1.0
+}
+
+impl Match {
+    /// Why a match is weak, in plain words, when it is (below
+    /// [`confidence::WEAK_BELOW`]).
+    pub fn weakness(&self) -> Option<&'static str> {
+        if self.confidence >= confidence::WEAK_BELOW {
+            return None;
+        }
+        Some(match self.rule {
+            Rule::Heading => "a misspelt heading",
+            Rule::Fuzzy => "a real word read as a slip",
+            _ => "an uncertain match",
+        })
+    }
+}
+
+/// How sure each rule is. A credit below [`WEAK_BELOW`] is shown as
+/// "possibly" (it still counts as covered).
+pub mod confidence {
+    /// The phrase's words, verbatim and in order.
+    pub const PHRASE: f64 = 1.0;
+    /// An abbreviation or shorthand that expands to the phrase.
+    pub const ABBREVIATION: f64 = 0.95;
+    /// The phrase's stems, next to each other.
+    pub const STEM: f64 = 0.9;
+    /// The phrase's stems, reordered or a few words apart.
+    pub const STEM_SPREAD: f64 = 0.85;
+    /// A heading that is one of the factor's phrases (its `with` unmet).
+    pub const HEADING_PHRASE: f64 = 0.8;
+    /// A heading that names the factor by its label's words.
+    pub const HEADING: f64 = 0.75;
+    /// A misspelt word inside a longer phrase whose other words matched.
+    pub const TYPO_IN_PHRASE: f64 = 0.7;
+    /// A phrase of one word, misspelt.
+    pub const TYPO: f64 = 0.65;
+    /// A rubric regex pattern.
+    pub const PATTERN: f64 = 0.6;
+    /// A real word one slip from the rubric's ("Untied"), inside a phrase.
+    pub const REAL_WORD_SLIP: f64 = 0.55;
+    /// A heading with a misspelt word.
+    pub const MISSPELT_HEADING: f64 = 0.5;
+    /// Credits below this are shown as "possibly".
+    pub const WEAK_BELOW: f64 = 0.6;
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "FactorResultStored")]
 pub struct FactorResult {
     pub id: String,
     pub label: String,
     pub side: Side,
     pub weight: f64,
     pub covered: bool,
-    /// The rubric's evidence items found next to this factor.
+    /// The confidence of its best match; 0 when not covered.
+    pub confidence: f64,
+    /// The evidence found next to this factor: the rubric's evidence items,
+    /// then dates and figures in the same sentences (as written).
     pub evidence: Vec<String>,
     pub matches: Vec<Match>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence_matches: Vec<Match>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+impl FactorResult {
+    /// Covered, but only by a weak rule (a misspelt heading, a real word one
+    /// slip from the rubric's): shown as "possibly".
+    pub fn is_weak(&self) -> bool {
+        self.covered && self.confidence < confidence::WEAK_BELOW
+    }
+}
+
+/// A [`FactorResult`] as read back, possibly stored before `confidence`
+/// existed: then a covered factor reads as 1 and an uncovered one as 0.
+#[derive(Deserialize)]
+struct FactorResultStored {
+    id: String,
+    label: String,
+    side: Side,
+    weight: f64,
+    covered: bool,
+    #[serde(default)]
+    confidence: Option<f64>,
+    evidence: Vec<String>,
+    matches: Vec<Match>,
+    #[serde(default)]
+    evidence_matches: Vec<Match>,
+    #[serde(default)]
+    hint: Option<String>,
+}
+
+impl From<FactorResultStored> for FactorResult {
+    fn from(s: FactorResultStored) -> FactorResult {
+        FactorResult {
+            confidence: s.confidence.unwrap_or(if s.covered { 1.0 } else { 0.0 }),
+            id: s.id,
+            label: s.label,
+            side: s.side,
+            weight: s.weight,
+            covered: s.covered,
+            evidence: s.evidence,
+            matches: s.matches,
+            evidence_matches: s.evidence_matches,
+            hint: s.hint,
+        }
+    }
 }
 
 /// Why a match was not credited.
@@ -166,8 +272,15 @@ mod tests {
         let r: GradeResult = serde_json::from_str(OLD).unwrap();
         assert!(r.rejected.is_empty());
         assert_eq!(r.factors[0].matches[0].rule, Rule::Phrase);
+        assert_eq!(r.factors[0].matches[0].confidence, 1.0);
+        assert_eq!(r.factors[0].confidence, 1.0);
+        assert_eq!(r.factors[1].confidence, 0.0);
+        assert!(!r.factors[0].is_weak());
         // And what loads serialises with the new keys.
         let again = serde_json::to_value(&r).unwrap();
         assert_eq!(again["rejected"], serde_json::json!([]));
+        assert_eq!(again["factors"][0]["confidence"], 1.0);
+        let back: GradeResult = serde_json::from_value(again).unwrap();
+        assert_eq!(back, r);
     }
 }

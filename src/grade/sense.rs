@@ -98,6 +98,36 @@ impl<'a> SegmentDates<'a> {
     }
 }
 
+/// The dates and figures in each segment (byte ranges in the plan), worked
+/// out once per plan when first asked for.
+pub struct SegmentFigures<'a> {
+    text: &'a str,
+    index: &'a PlanIndex,
+    cache: Vec<Option<Vec<Range<usize>>>>,
+}
+
+impl<'a> SegmentFigures<'a> {
+    pub fn new(text: &'a str, index: &'a PlanIndex) -> SegmentFigures<'a> {
+        SegmentFigures {
+            text,
+            index,
+            cache: vec![None; index.segments.len()],
+        }
+    }
+
+    pub fn of(&mut self, seg: usize) -> Vec<Range<usize>> {
+        if self.cache[seg].is_none() {
+            let span = segment_span(self.index, self.text, seg);
+            let found = numbers::figures(&self.text[span.clone()])
+                .into_iter()
+                .map(|r| r.start + span.start..r.end + span.start)
+                .collect();
+            self.cache[seg] = Some(found);
+        }
+        self.cache[seg].clone().unwrap_or_default()
+    }
+}
+
 /// Whether every element of `small` is in `big` (both sorted).
 fn subset(small: &[usize], big: &[usize]) -> bool {
     small.iter().all(|p| big.binary_search(p).is_ok())
@@ -173,6 +203,7 @@ mod tests {
             text: String::new(),
             rule: Rule::Phrase,
             source: String::new(),
+            confidence: 1.0,
         }
     }
 

@@ -166,6 +166,7 @@ impl Expander {
                 let span = rest[0].span.start..rest[len - 1].span.end;
                 let segment = rest[0].segment;
                 let possessive = rest[len - 1].possessive;
+                let heading = rest[0].heading;
                 for (n, e) in a.expansion.iter().enumerate() {
                     terms.push(Term {
                         span: span.clone(),
@@ -175,6 +176,7 @@ impl Expander {
                         kind: e.kind,
                         expanded: true,
                         possessive: possessive && n + 1 == a.expansion.len(),
+                        heading,
                     });
                 }
                 i += len;

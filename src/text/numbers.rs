@@ -198,12 +198,10 @@ pub fn dates(text: &str, century: i32) -> Vec<Dated> {
         } else {
             continue;
         };
-        let span = m.range();
         // The "the " of "the 30s" is not part of the date.
-        let span = if c.name("td").is_some() {
-            span.start + 4..span.end
-        } else {
-            span
+        let span = match c.name("td") {
+            Some(td) => td.start()..m.end(),
+            None => m.range(),
         };
         let short = c.name("sd").is_some() || c.name("td").is_some();
         if !short
@@ -298,8 +296,11 @@ pub fn figures(text: &str) -> Vec<Range<usize>> {
     for r in &mut out {
         let head = &text[..r.start];
         let trimmed = head.trim_end();
-        if trimmed.len() >= 4 && trimmed[trimmed.len() - 4..].eq_ignore_ascii_case("from") {
-            let from_start = trimmed.len() - 4;
+        let from_start = trimmed.len().saturating_sub(4);
+        if trimmed
+            .get(from_start..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case("from"))
+        {
             let ok_boundary = trimmed[..from_start]
                 .chars()
                 .next_back()
@@ -388,6 +389,31 @@ mod tests {
         assert_eq!(figs("200,000 new members"), ["200,000"]);
         assert_eq!(figs("the 10th Party Congress"), ["10th"]);
         assert_eq!(figs("purges of '37"), ["'37"]);
+    }
+
+    #[test]
+    fn multi_byte_characters_around_numbers_never_split() {
+        let pieces = [
+            "“", "”", "’", "é", "\u{a0}", "\u{3000}", "from", "the", " ", "1937", "-", "38", "'",
+            "s", "30", "%", "£", "m", ",", "000", ".", "5", "to", "—", "→",
+        ];
+        // Strings of four pieces: no panic, spans on char boundaries.
+        let n = pieces.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in [0, 5, 9, 16] {
+                    for d in [3, 11, 21] {
+                        let text = [pieces[a], pieces[b], pieces[c], pieces[d]].concat();
+                        for d in dates(&text, 1900) {
+                            assert!(text.get(d.span.clone()).is_some(), "{text:?}");
+                        }
+                        for r in figures(&text) {
+                            assert!(text.get(r).is_some(), "{text:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Plan text → tokens with byte spans of the original, grouped into segments
-//! (a sentence, or a bullet / line). Knows nothing about rubrics.
+//! (a sentence, or a bullet / line), with contractions split ("wasn't" →
+//! "was" + "not") and heading labels marked. Knows nothing about rubrics.
 
 use super::fold::{fold_word, stem, strip_possessive};
 use std::ops::Range;
@@ -30,6 +31,9 @@ pub struct Token {
     pub base: String,
     /// Whether the original ended with a possessive `'s` or `'`.
     pub possessive: bool,
+    /// Whether the token is part of a heading's label ("Land" in "3. Land",
+    /// "Propaganda" in "Propaganda: posters").
+    pub heading: bool,
 }
 
 impl Token {
@@ -55,20 +59,433 @@ fn is_symbol(c: char) -> bool {
 const NO_BREAK_ABBREVIATIONS: &[&str] = &[
     "e.g", "eg", "i.e", "ie", "c", "ca", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "dr", "st", "vs", "no", "gen", "sec", "cf",
+    "etc", "esp", "govt", "gov", "rev", "dept", "incl", "fig", "vol", "cent", "corp", "pres",
 ];
+
+/// Function words a wrapped line may end on: a line ending "… because" or
+/// "… the" plainly goes on in the next.
+const CONNECTIVES: &[&str] = &[
+    "and",
+    "or",
+    "but",
+    "because",
+    "so",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "that",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "as",
+    "than",
+    "into",
+    "onto",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "been",
+    "had",
+    "has",
+    "have",
+    "not",
+    "nor",
+    "while",
+    "although",
+    "though",
+    "when",
+    "where",
+    "whereas",
+    "since",
+    "after",
+    "before",
+    "until",
+    "under",
+    "over",
+    "between",
+    "through",
+    "during",
+    "against",
+    "about",
+    "would",
+    "could",
+    "should",
+    "will",
+    "can",
+    "this",
+    "these",
+    "those",
+    "such",
+    "very",
+    "both",
+    "either",
+    "neither",
+    "if",
+    "unless",
+    "whether",
+    "also",
+    "thus",
+    "therefore",
+];
+
+/// A line shorter than this many characters is never read as soft-wrapped.
+const SOFT_WRAP_MIN: usize = 40;
+/// Nor is one in a block whose longest line is shorter than this.
+const SOFT_WRAP_WIDTH_MIN: usize = 50;
+
+/// The most words a heading's label may have ("3. Land", "- War",
+/// "Propaganda:", "The Kornilov Affair - …").
+pub const HEADING_MAX_WORDS: usize = 5;
+
+/// Characters that open a bullet when followed by white space.
+fn is_bullet(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '*'
+            | '+'
+            | '>'
+            | '\u{2022}'
+            | '\u{2023}'
+            | '\u{2043}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2192}'
+            | '\u{25AA}'
+            | '\u{25CF}'
+            | '\u{25E6}'
+            | '\u{25CB}'
+            | '\u{25A0}'
+            | '\u{25A1}'
+            | '\u{00B7}'
+            | '\u{27A2}'
+    )
+}
+
+/// The length in bytes of a bullet or list number that opens `line` (after
+/// any indent), with the white space after it: "- ", "• ", "3. ", "(b) ",
+/// "iv) ", "## ". A year opening a line ("1917. The Tsar…") is not a number
+/// of a list, and "--" or "**bold**" are not bullets.
+pub fn line_marker(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let c0 = rest.chars().next()?;
+    let marker_end = if is_bullet(c0) || c0 == '#' {
+        let run = rest.chars().take_while(|&c| c == c0).count();
+        if c0 == '#' {
+            if run > 6 {
+                return None;
+            }
+            run
+        } else if run == 1 {
+            c0.len_utf8()
+        } else {
+            return None;
+        }
+    } else {
+        // "3.", "12)", "(3)", "b)", "(b)", "iv."
+        let open = usize::from(c0 == '(');
+        let body: String = rest[open..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let numeric =
+            !body.is_empty() && body.len() <= 2 && body.chars().all(|c| c.is_ascii_digit());
+        let letter = body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase());
+        let roman = matches!(
+            body.as_str(),
+            "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
+        );
+        if !(numeric || letter || roman) {
+            return None;
+        }
+        let after = open + body.len();
+        let close = rest[after..].chars().next()?;
+        let ok = if open == 1 {
+            close == ')'
+        } else {
+            close == ')' || (close == '.' && (numeric || roman))
+        };
+        if !ok {
+            return None;
+        }
+        after + 1
+    };
+    let tail = &rest[marker_end..];
+    let space = tail.len() - tail.trim_start_matches([' ', '\t', '\u{a0}']).len();
+    if space == 0 && !tail.is_empty() {
+        return None;
+    }
+    Some(indent + marker_end + space)
+}
+
+/// Where the label of a "Label: text" or "Label - text" line ends (the byte
+/// offset of the colon or dash), if it has one.
+fn label_end(line: &str) -> Option<usize> {
+    let colon = line
+        .char_indices()
+        .find(|&(i, c)| c == ':' && line[i + 1..].chars().next().is_none_or(char::is_whitespace))
+        .map(|(i, _)| i);
+    let dash = [" - ", " \u{2013} ", " \u{2014} ", " -- "]
+        .iter()
+        .filter_map(|d| line.find(d).map(|i| i + 1))
+        .min();
+    match (colon, dash) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A line of the text: its byte range without the line break.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+/// Lines, broken at `\n`, `\r\n`, a lone `\r` (old Mac files), vertical tab,
+/// form feed, NEL and the Unicode line and paragraph separators.
+fn lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let width = match c {
+            '\n' if i > 0 && bytes[i - 1] == b'\r' => {
+                // The `\n` of `\r\n`: the `\r` already ended the line.
+                start = i + 1;
+                continue;
+            }
+            '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => c.len_utf8(),
+            _ => continue,
+        };
+        out.push(Line { start, end: i });
+        start = i + width;
+    }
+    out.push(Line {
+        start,
+        end: text.len(),
+    });
+    out
+}
+
+/// Whether `next` plainly continues `prev` as one wrapped sentence: `prev`
+/// ends on a comma, dash, `&`, `+` or connective ("… because", "… the"), or
+/// it is a nearly full line of a hard-wrapped paragraph (the next line's
+/// first word would not have fitted on it, the block is at least
+/// [`SOFT_WRAP_WIDTH_MIN`] wide) that stops mid-word-flow and `next` goes on
+/// in lower case. A line opening with a bullet or number never continues.
+fn continues(prev: &str, next: &str, block_width: usize) -> bool {
+    let prev = prev.trim_end();
+    let next = next.trim_start();
+    if prev.is_empty() || next.is_empty() || line_marker(next).is_some() {
+        return false;
+    }
+    let Some(last) = prev.chars().next_back() else {
+        return false;
+    };
+    if matches!(last, '.' | '!' | '?' | ':' | ';' | '\u{2026}') {
+        return false;
+    }
+    let mut last_word: Vec<char> = prev
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    last_word.reverse();
+    let last_word: String = last_word.into_iter().flat_map(char::to_lowercase).collect();
+    if matches!(
+        last,
+        ',' | '&' | '+' | '(' | '/' | '-' | '\u{2013}' | '\u{2014}'
+    ) || CONNECTIVES.contains(&last_word.as_str())
+    {
+        return true;
+    }
+    let first = next.chars().next().unwrap_or(' ');
+    let first_word = next.split_whitespace().next().unwrap_or("").chars().count();
+    let len = prev.chars().count();
+    first.is_lowercase()
+        && last.is_alphanumeric()
+        && len >= SOFT_WRAP_MIN
+        && block_width >= SOFT_WRAP_WIDTH_MIN
+        && len + 1 + first_word > block_width
+}
+
+/// A negative contraction typed without its apostrophe ("didnt", "cant"),
+/// or "cannot": where "not" starts and the word before it.
+fn bare_contraction(folded: &str) -> Option<(usize, &'static str)> {
+    const BARE: &[(&str, &str)] = &[
+        ("didnt", "did"),
+        ("doesnt", "does"),
+        ("dont", "do"),
+        ("isnt", "is"),
+        ("wasnt", "was"),
+        ("werent", "were"),
+        ("arent", "are"),
+        ("hasnt", "has"),
+        ("havent", "have"),
+        ("hadnt", "had"),
+        ("couldnt", "could"),
+        ("wouldnt", "would"),
+        ("shouldnt", "should"),
+        ("mustnt", "must"),
+        ("neednt", "need"),
+        ("cant", "can"),
+        ("wont", "will"),
+        ("cannot", "can"),
+    ];
+    let &(word, first) = BARE.iter().find(|(w, _)| *w == folded)?;
+    let cut = if word == "cannot" { 3 } else { word.len() - 2 };
+    Some((cut, first))
+}
+
+/// Where the "n't" of a contraction starts in `raw`, and the word before it
+/// ("wasn't" → (3, "was"), "won't" → (2, "will"), "can't" → (2, "can")).
+fn negative_contraction(raw: &str, folded: &str) -> Option<(usize, String)> {
+    if let Some(stem) = folded.strip_suffix("n't").filter(|s| !s.is_empty()) {
+        let first = match stem {
+            "wo" => "will",
+            "ca" => "can",
+            "sha" => "shall",
+            "ai" => "is",
+            other => other,
+        };
+        // The byte offset of the "n" of "n't" in the original.
+        let cut = raw
+            .char_indices()
+            .filter(|(_, c)| matches!(c, 'n' | 'N'))
+            .map(|(k, _)| k)
+            .next_back()?;
+        return Some((cut, first.to_string()));
+    }
+    // Only ASCII words, so byte offsets are character offsets.
+    bare_contraction(folded)
+        .filter(|_| raw.is_ascii())
+        .map(|(cut, first)| (cut, first.to_string()))
+}
 
 /// Splits text into tokens and segments.
 ///
-/// A segment ends at a blank line, at a line break that does not continue a
-/// wrapped sentence, or at `.`, `!`, `?` followed by white space and a capital,
+/// Every line is its own segment unless it plainly continues the line above
+/// (see [`continues`]); a blank line always ends one. Within a line a
+/// segment ends at `.`, `!`, `?` followed by white space and a capital,
 /// digit, bullet or line end (but not after a single letter or a common
-/// abbreviation such as "c." or "Jan.").
+/// abbreviation such as "c." or "Jan."). A bullet or list number opening a
+/// line is not a token. "n't" and "cannot" give a separate "not". The label
+/// of a short heading line ("3. Land", "- War", "Propaganda: …", at most
+/// [`HEADING_MAX_WORDS`] words and one sentence, not a question) is marked
+/// [`Token::heading`].
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
     let mut segment = 0usize;
     let mut pending_break = false;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let all = lines(text);
+    let line_text = |l: &Line| &text[l.start..l.end];
+    // The longest line of each block of non-blank lines, for soft wraps.
+    let mut block_width = vec![0usize; all.len()];
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        let mut width = 0;
+        while j < all.len() && !line_text(&all[j]).trim().is_empty() {
+            width = width.max(line_text(&all[j]).trim_end().chars().count());
+            j += 1;
+        }
+        for w in &mut block_width[i..j] {
+            *w = width;
+        }
+        i = j + 1;
+    }
+    for (li, line) in all.iter().enumerate() {
+        let marker = line_marker(line_text(line));
+        let body_start = line.start + marker.unwrap_or(0);
+        let label = label_end(&text[body_start..line.end]).map(|e| body_start + e);
+        let first_token = tokens.len();
+        let first_segment = segment + usize::from(pending_break && !tokens.is_empty());
+        tokenize_line(
+            text,
+            body_start..line.end,
+            &mut tokens,
+            &mut segment,
+            &mut pending_break,
+        );
+        if marker.is_some() || label.is_some() {
+            let label_to = label.unwrap_or(line.end);
+            let label_tokens = || {
+                tokens[first_token..]
+                    .iter()
+                    .filter(|t| t.span.end <= label_to)
+            };
+            let words = label_tokens().filter(|t| t.is_word()).count();
+            let one_sentence = label_tokens().all(|t| t.segment == first_segment);
+            let question = text[body_start..label_to].trim_end().ends_with('?');
+            if (1..=HEADING_MAX_WORDS).contains(&words) && one_sentence && !question {
+                for t in tokens[first_token..]
+                    .iter_mut()
+                    .filter(|t| t.span.end <= label_to)
+                {
+                    t.heading = true;
+                }
+            }
+        }
+        let wrapped = all
+            .get(li + 1)
+            .is_some_and(|next| continues(line_text(line), line_text(next), block_width[li]));
+        if !wrapped {
+            pending_break = true;
+        }
+    }
+    tokens
+}
+
+/// The tokens of one line (without its bullet), with sentence breaks.
+fn tokenize_line(
+    text: &str,
+    range: Range<usize>,
+    tokens: &mut Vec<Token>,
+    segment: &mut usize,
+    pending_break: &mut bool,
+) {
+    let chars: Vec<(usize, char)> = text[range.clone()]
+        .char_indices()
+        .map(|(i, c)| (i + range.start, c))
+        .collect();
     let n = chars.len();
+    let mut push = |tokens: &mut Vec<Token>, pending_break: &mut bool, t: Token| {
+        if *pending_break && !tokens.is_empty() {
+            *segment += 1;
+        }
+        *pending_break = false;
+        tokens.push(Token {
+            segment: *segment,
+            ..t
+        });
+    };
+    let word = |span: Range<usize>, base: String, kind: TokenKind| Token {
+        raw_end: span.end,
+        span,
+        kind,
+        segment: 0,
+        base,
+        possessive: false,
+        heading: false,
+    };
     let mut i = 0usize;
     while i < n {
         let (pos, c) = chars[i];
@@ -98,13 +515,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     break;
                 }
             }
-            let end = if j < n { chars[j].0 } else { text.len() };
+            let end = if j < n { chars[j].0 } else { range.end };
             let raw = &text[start..end];
-            if pending_break && !tokens.is_empty() {
-                segment += 1;
+            let folded = fold_word(raw);
+            // "wasn't" → "was" + "not"; "cannot" → "can" + "not".
+            if let Some((cut, first)) =
+                negative_contraction(raw, &folded).filter(|(cut, _)| *cut > 0)
+            {
+                let t = word(start..start + cut, first, TokenKind::Word);
+                push(tokens, pending_break, t);
+                let t = word(start + cut..end, "not".to_string(), TokenKind::Word);
+                push(tokens, pending_break, t);
+                i = j;
+                continue;
             }
-            pending_break = false;
-            let (base, possessive) = strip_possessive(fold_word(raw));
+            let (base, possessive) = strip_possessive(folded);
             let raw_end = if possessive {
                 start
                     + raw
@@ -122,63 +547,25 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             } else {
                 TokenKind::Word
             };
-            tokens.push(Token {
-                span: start..end,
-                kind,
-                segment,
+            let t = Token {
                 raw_end,
-                base,
                 possessive,
-            });
+                ..word(start..end, base, kind)
+            };
+            push(tokens, pending_break, t);
             i = j;
             continue;
         }
         if is_symbol(c) {
-            if pending_break && !tokens.is_empty() {
-                segment += 1;
-            }
-            pending_break = false;
-            tokens.push(Token {
-                span: pos..pos + c.len_utf8(),
-                kind: TokenKind::Symbol,
-                segment,
-                raw_end: pos + c.len_utf8(),
-                base: c.to_string(),
-                possessive: false,
-            });
+            let t = word(pos..pos + c.len_utf8(), c.to_string(), TokenKind::Symbol);
+            push(tokens, pending_break, t);
             i += 1;
             continue;
         }
-        let ends = match c {
-            '\n' => line_break_ends_segment(&chars, i),
-            '.' | '!' | '?' | '\u{2026}' => sentence_ends(&chars, i, &tokens),
-            _ => false,
-        };
-        pending_break |= ends;
-        i += 1;
-    }
-    tokens
-}
-
-fn line_break_ends_segment(chars: &[(usize, char)], i: usize) -> bool {
-    // Last visible character before the newline.
-    let prev = chars[..i]
-        .iter()
-        .rev()
-        .map(|&(_, c)| c)
-        .find(|c| !matches!(c, ' ' | '\t' | '\r'));
-    let next = chars[i + 1..]
-        .iter()
-        .map(|&(_, c)| c)
-        .find(|c| !matches!(c, ' ' | '\t' | '\r'));
-    match (prev, next) {
-        (Some(p), Some(nx)) => {
-            // A wrapped sentence: the line ends mid-sentence and the next begins
-            // in lower case.
-            let continues = (p.is_alphabetic() || p == ',') && nx.is_lowercase();
-            !continues
+        if matches!(c, '.' | '!' | '?' | '\u{2026}') && sentence_ends(&chars, i, tokens) {
+            *pending_break = true;
         }
-        _ => true,
+        i += 1;
     }
 }
 
@@ -189,12 +576,21 @@ fn sentence_ends(chars: &[(usize, char)], i: usize, tokens: &[Token]) -> bool {
     if !next.is_whitespace() && !matches!(next, '"' | '\u{201D}' | ')') {
         return false;
     }
+    // `chars` is one line: nothing after the stop ends the sentence.
     let after = chars[i + 1..]
         .iter()
         .map(|&(_, c)| c)
-        .find(|c| !c.is_whitespace() || *c == '\n');
-    let starts_new = match after {
-        None | Some('\n') => true,
+        .find(|c| !c.is_whitespace());
+    let before = tokens.last().filter(|t| t.span.end == chars[i].0);
+    let abbreviation = before.is_some_and(|t| {
+        (t.is_word() && t.base.chars().count() == 1)
+            || NO_BREAK_ABBREVIATIONS.contains(&t.base.as_str())
+    });
+    if abbreviation {
+        return false;
+    }
+    match after {
+        None => true,
         Some(c) => {
             c.is_uppercase()
                 || c.is_ascii_digit()
@@ -202,17 +598,13 @@ fn sentence_ends(chars: &[(usize, char)], i: usize, tokens: &[Token]) -> bool {
                     c,
                     '-' | '*' | '\u{2022}' | '\u{2013}' | '\u{2014}' | '"' | '('
                 )
+                // Writers who never capitalise still end sentences: a full
+                // stop after a word of three or more letters (not an
+                // abbreviation) ends one before a lower-case word too.
+                || (c.is_lowercase()
+                    && chars[i].1 != '\u{2026}'
+                    && before.is_some_and(|t| t.is_word() && t.base.chars().count() >= 3))
         }
-    };
-    if !starts_new {
-        return false;
-    }
-    match tokens.last() {
-        Some(t) if t.span.end == chars[i].0 => {
-            let single_letter = t.is_word() && t.base.chars().count() == 1;
-            !single_letter && !NO_BREAK_ABBREVIATIONS.contains(&t.base.as_str())
-        }
-        _ => true,
     }
 }
 
@@ -231,6 +623,8 @@ pub struct Term {
     pub expanded: bool,
     /// Whether the original word carried a possessive ("Stalin's").
     pub possessive: bool,
+    /// Whether the word is part of a heading's label ([`Token::heading`]).
+    pub heading: bool,
 }
 
 impl Term {
@@ -244,6 +638,7 @@ impl Term {
             kind: t.kind,
             expanded: false,
             possessive: t.possessive,
+            heading: t.heading,
         }
     }
 }
@@ -296,6 +691,120 @@ mod tests {
     fn abbreviations_and_wrapped_lines_do_not_break() {
         let segs = bases("died c. 1924 and T. was\nabsent");
         assert!(segs.iter().all(|(_, s)| *s == 0), "{segs:?}");
+    }
+
+    fn segments(text: &str) -> Vec<String> {
+        let toks = tokenize(text);
+        let mut out: Vec<String> = Vec::new();
+        for t in &toks {
+            if out.len() <= t.segment {
+                out.resize(t.segment + 1, String::new());
+            } else {
+                out[t.segment].push(' ');
+            }
+            out[t.segment].push_str(&t.base);
+        }
+        out
+    }
+
+    #[test]
+    fn every_line_is_a_segment_unless_plainly_wrapped() {
+        assert_eq!(
+            segments("Stalin wanted more grain\nthe state was brutal\n"),
+            ["stalin wanted more grain", "the state was brutal"]
+        );
+        // A line ending on a comma or connective goes on.
+        assert_eq!(
+            segments("Stalin wanted grain because\nthe towns starved\n"),
+            ["stalin wanted grain because the towns starved"]
+        );
+        assert_eq!(
+            segments("grain, steel,\nand coal"),
+            ["grain steel and coal"]
+        );
+        // A hard-wrapped paragraph: the next word would not have fitted.
+        let para = "Collectivisation was meant to provide grain for the cities and\n\
+                    exports while bringing the peasants under the control of the\n\
+                    party, but it caused a famine in which millions died across\n\
+                    the Ukraine and Kazakhstan.\n";
+        assert_eq!(segments(para).len(), 1, "{:?}", segments(para));
+        // A bullet never continues the line above, whatever it ends with.
+        assert_eq!(segments("- grain and\n- steel").len(), 2);
+        // Short note lines in lower case stay apart.
+        assert_eq!(
+            segments("kulaks deported\nfamine 1932\nmillions died").len(),
+            3
+        );
+    }
+
+    #[test]
+    fn carriage_returns_and_unicode_separators_break_lines() {
+        assert_eq!(segments("grain procurements\rthe state").len(), 2);
+        assert_eq!(segments("grain procurements\r\nthe state").len(), 2);
+        assert_eq!(segments("grain\u{2028}state\u{2029}rose").len(), 3);
+        let toks = tokenize("a\r\nbc");
+        assert_eq!(toks[1].span, 3..5);
+    }
+
+    #[test]
+    fn negative_contractions_give_a_separate_not() {
+        let text = "wasn’t elected, won't go, can't, cannot, didnt";
+        let toks = tokenize(text);
+        let got: Vec<(&str, &str)> = toks
+            .iter()
+            .map(|t| (t.base.as_str(), &text[t.span.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("was", "was"),
+                ("not", "n’t"),
+                ("elected", "elected"),
+                ("will", "wo"),
+                ("not", "n't"),
+                ("go", "go"),
+                ("can", "ca"),
+                ("not", "n't"),
+                ("can", "can"),
+                ("not", "not"),
+                ("did", "did"),
+                ("not", "nt"),
+            ]
+        );
+        // Possessives and other apostrophes are untouched.
+        assert_eq!(tokenize("Lenin's don")[1].base, "don");
+    }
+
+    #[test]
+    fn bullets_and_list_numbers_are_not_words() {
+        let bases: Vec<String> = tokenize("3. Land\n(b) War\n• Terror\n## Ideas\n1917. Tsar")
+            .into_iter()
+            .map(|t| t.base)
+            .collect();
+        assert_eq!(bases, ["land", "war", "terror", "ideas", "1917", "tsar"]);
+    }
+
+    #[test]
+    fn short_bulleted_numbered_or_colon_lines_are_headings() {
+        let heading = |text: &str| -> Vec<String> {
+            tokenize(text)
+                .into_iter()
+                .filter(|t| t.heading)
+                .map(|t| t.base)
+                .collect()
+        };
+        assert_eq!(heading("3. Land"), ["land"]);
+        assert_eq!(heading("- War"), ["war"]);
+        assert_eq!(heading("Propaganda: posters and films"), ["propaganda"]);
+        assert_eq!(
+            heading("- The Kornilov Affair - Aug 1917, Red Guards armed"),
+            ["the", "kornilov", "affair"]
+        );
+        // Too long, a question, a plain sentence or two sentences: no heading.
+        assert!(heading("- T relied on his reputation from the civil war").is_empty());
+        assert!(heading("- Was it the war?").is_empty());
+        assert!(heading("Land was the key issue").is_empty());
+        assert!(heading("- Lenin died. Stalin rose").is_empty());
     }
 
     #[test]

@@ -1,0 +1,499 @@
+//! Finding the judgement: the sentence or bullet that answers the question
+//! ("To a large extent…", "I think it was mostly a failure", "It succeeded
+//! politically but failed economically", "more of a failure than a
+//! success"), without crediting every sentence that says "I think".
+//!
+//! A segment gives a judgement when
+//! - it holds a weighing wording that is a judgement wherever it stands
+//!   ("to a large extent", "on balance", "the main reason", "more important
+//!   than", "I agree", the rubric's own `[judgement] phrases`); or
+//! - it opens with a conclusion or stance marker ("Overall", "In
+//!   conclusion", "So", "I think", a "Judgement:" heading) and also weighs
+//!   something: an evaluation, a degree word ("mostly", "partly") or a cause
+//!   ("because", "due to"); or
+//! - it evaluates and stands where judgements stand: first or last in the
+//!   plan. An evaluation is a degree word before a verdict ("partially
+//!   successful", "mostly a failure", "largely responsible"), a verdict noun
+//!   ("a failure", "a huge success"), two verdicts set against each other
+//!   ("succeeded … but failed …"), a comparison of weight ("more due to X
+//!   than Y", "more of a failure than a success", "less important than"),
+//!   or an extent wording.
+//!
+//! So "In conclusion, there were some good and some bad changes" (no
+//! weighing) and "I think Stalin was clever" (no verdict) are not
+//! judgements, and an evaluative bullet in the middle of a plan ("- the
+//! famine was a disaster") is not taken for the plan's judgement.
+
+use super::phrase::{Phrase, PlanIndex, find_all};
+use crate::text::fold::stem;
+use std::sync::OnceLock;
+
+/// Wordings that are a judgement wherever they stand.
+pub const STRONG_CUES: &[&str] = &[
+    "to a large extent",
+    "to a great extent",
+    "to a significant extent",
+    "to some extent",
+    "to a limited extent",
+    "to a lesser extent",
+    "to an extent",
+    "to a certain extent",
+    "to a considerable extent",
+    "on balance",
+    "on the whole",
+    "most important",
+    "most significant",
+    "most influential",
+    "main reason",
+    "main factor",
+    "main cause",
+    "key reason",
+    "key factor",
+    "only reason",
+    "more important than",
+    "more significant than",
+    "less important than",
+    "less significant than",
+    "outweighed",
+    "outweighs",
+    "outweigh",
+    "I argue",
+    "I would argue",
+    "I will argue",
+    "I agree",
+    "I disagree",
+    "I partly agree",
+    "I largely agree",
+    "this essay argues",
+    "this essay will argue",
+    "my judgement",
+    "the decisive factor",
+    "cannot be fully",
+    "cannot be put down to",
+    "cannot be attributed",
+    "not solely",
+    "not the only",
+    "only partly",
+    "partly valid",
+    "largely valid",
+    "the view is valid",
+    "view is partly valid",
+    "view is largely valid",
+    "is overstated",
+    "is exaggerated",
+    "been overstated",
+    "been exaggerated",
+    "necessary but not sufficient",
+    "owed more to",
+    "mattered more",
+    "more due to",
+    "more because of",
+    "more of a success",
+    "more of a failure",
+    "of limited importance",
+    "of limited significance",
+    "was decisive",
+    "nothing else mattered",
+];
+
+/// Words that open a conclusion or state the writer's view; the segment
+/// must also weigh something (a verdict, a degree word, a cause).
+const CONCLUSION_MARKERS: &[&[&str]] = &[
+    &["overall"],
+    &["in", "conclusion"],
+    &["conclusion"],
+    &["concl"],
+    &["to", "conclude"],
+    &["judgement"],
+    &["judgment"],
+    &["verdict"],
+    &["in", "summary"],
+    &["to", "sum", "up"],
+    &["ultimately"],
+    &["all", "in", "all"],
+    &["in", "short"],
+    &["i", "think"],
+    &["i", "believe"],
+    &["i", "feel"],
+    &["i", "would", "say"],
+    &["i", "d", "say"],
+    &["in", "my", "opinion"],
+    &["in", "my", "view"],
+    &["personally"],
+];
+
+/// Connectives that may open a conclusion but open ordinary sentences too:
+/// the segment must also evaluate.
+const LINK_MARKERS: &[&[&str]] = &[&["so"], &["therefore"], &["thus"], &["hence"], &["clearly"]];
+
+/// Degree words that weigh on their own in a conclusion ("Overall mostly
+/// his own skill").
+const WEIGHING: &[&str] = &[
+    "mostly",
+    "largely",
+    "mainly",
+    "partly",
+    "partially",
+    "somewhat",
+    "completely",
+    "entirely",
+    "totally",
+    "wholly",
+    "solely",
+    "primarily",
+    "chiefly",
+    "fairly",
+    "only",
+];
+
+/// Words of degree: how far something holds.
+const DEGREE: &[&str] = &[
+    "mostly",
+    "largely",
+    "mainly",
+    "partly",
+    "partially",
+    "somewhat",
+    "fairly",
+    "quite",
+    "highly",
+    "very",
+    "completely",
+    "entirely",
+    "totally",
+    "wholly",
+    "solely",
+    "primarily",
+    "chiefly",
+    "generally",
+    "broadly",
+    "overwhelmingly",
+    "hugely",
+    "extremely",
+    "moderately",
+    "slightly",
+    "only",
+    "limited",
+    "mixed",
+    "not",
+    "never",
+    "hardly",
+    "barely",
+    "deffo",
+    "definitely",
+    "certainly",
+    "undoubtedly",
+    "arguably",
+    "really",
+    "pretty",
+    "relatively",
+    "significantly",
+    "greatly",
+    "little",
+    "more",
+    "less",
+    "most",
+    "least",
+];
+
+/// Verdict words (compared by stem): what a judgement says of the question.
+const VERDICTS: &[&str] = &[
+    "success",
+    "successful",
+    "succeed",
+    "failure",
+    "fail",
+    "unsuccessful",
+    "effective",
+    "ineffective",
+    "improve",
+    "improvement",
+    "worsen",
+    "worse",
+    "better",
+    "valid",
+    "invalid",
+    "true",
+    "untrue",
+    "correct",
+    "right",
+    "wrong",
+    "responsible",
+    "important",
+    "significant",
+    "insignificant",
+    "crucial",
+    "vital",
+    "decisive",
+    "essential",
+    "central",
+    "necessary",
+    "achieve",
+    "transform",
+    "disaster",
+    "triumph",
+    "due",
+    "because",
+    "caused",
+    "key",
+    "main",
+    "major",
+    "minor",
+    "convincing",
+    "accurate",
+    "justified",
+    "matter",
+    "enough",
+    "sufficient",
+    "insufficient",
+];
+
+/// Nouns that are verdicts in themselves after "a" ("a failure").
+const VERDICT_NOUNS: &[&str] = &["success", "failure", "disaster", "triumph", "catastrophe"];
+
+/// Words that set one verdict against another.
+const CONTRASTS: &[&str] = &["but", "however", "although", "whereas", "yet", "while"];
+
+/// Words of cause, which weigh something in a conclusion ("Overall S won
+/// because …").
+const CAUSES: &[&str] = &[
+    "because", "due", "thanks", "through", "caused", "result", "since",
+];
+
+fn verdict_stems() -> &'static Vec<String> {
+    static STEMS: OnceLock<Vec<String>> = OnceLock::new();
+    STEMS.get_or_init(|| VERDICTS.iter().map(|w| stem(w)).collect())
+}
+
+/// What one segment's words say.
+struct Reading<'a> {
+    bases: Vec<&'a str>,
+    verdict: Vec<bool>,
+}
+
+impl<'a> Reading<'a> {
+    fn new(index: &'a PlanIndex, seg: usize, question: &[String]) -> Reading<'a> {
+        let range = index.segments[seg].clone();
+        let stems = verdict_stems();
+        let terms = &index.terms[range];
+        Reading {
+            bases: terms.iter().map(|t| t.term.base.as_str()).collect(),
+            verdict: terms
+                .iter()
+                .map(|t| stems.contains(&t.term.stem) || question.contains(&t.term.stem))
+                .collect(),
+        }
+    }
+
+    fn has(&self, list: &[&str]) -> bool {
+        self.bases.iter().any(|b| list.contains(b))
+    }
+
+    /// Opens with one of `markers` (within its first words).
+    fn opens_with(&self, markers: &[&[&str]]) -> bool {
+        markers.iter().any(|m| {
+            (0..=2).any(|at| {
+                self.bases.len() >= at + m.len()
+                    && self.bases[at..at + m.len()] == **m
+                    && self.bases[..at]
+                        .iter()
+                        .all(|b| matches!(*b, "and" | "but" | "so"))
+            })
+        })
+    }
+
+    /// A degree word with a verdict within three words after it ("mostly a
+    /// failure"), or a verdict with "most"/"more"/"less"/"least" right after
+    /// it ("mattered most").
+    fn degree_verdict(&self) -> bool {
+        let n = self.bases.len();
+        self.bases.iter().enumerate().any(|(i, b)| {
+            (DEGREE.contains(b) && (i + 1..(i + 4).min(n)).any(|j| self.verdict[j]))
+                || (self.verdict[i]
+                    && (i + 1..(i + 3).min(n))
+                        .any(|j| matches!(self.bases[j], "most" | "more" | "less" | "least")))
+        })
+    }
+
+    /// "a failure", "a huge success", "more of a failure".
+    fn verdict_noun(&self) -> bool {
+        self.bases.iter().enumerate().any(|(i, b)| {
+            VERDICT_NOUNS.contains(b)
+                && (i.saturating_sub(2)..i).any(|j| matches!(self.bases[j], "a" | "an"))
+        })
+    }
+
+    /// Two verdicts set against each other ("succeeded politically but
+    /// failed economically").
+    fn contrasted(&self) -> bool {
+        self.bases.iter().enumerate().any(|(i, b)| {
+            CONTRASTS.contains(b)
+                && self.verdict[..i].iter().any(|&v| v)
+                && self.verdict[i + 1..].iter().any(|&v| v)
+        })
+    }
+
+    /// "more X than Y", "less X than Y" within eight words, with a verdict.
+    fn compared(&self) -> bool {
+        self.bases.iter().enumerate().any(|(i, b)| {
+            matches!(*b, "more" | "less")
+                && (i + 1..(i + 9).min(self.bases.len())).any(|j| self.bases[j] == "than")
+        }) && self.verdict.iter().any(|&v| v)
+    }
+
+    fn evaluates(&self) -> bool {
+        self.degree_verdict() || self.verdict_noun() || self.contrasted() || self.compared()
+    }
+}
+
+/// How strongly a segment reads as the judgement: `None` when it does not.
+/// Higher is better: a marked conclusion beats an evaluative first line.
+fn strength(
+    index: &PlanIndex,
+    seg: usize,
+    strong: bool,
+    heading_marker: bool,
+    question: &[String],
+) -> Option<u8> {
+    let r = Reading::new(index, seg, question);
+    let evaluates = r.evaluates();
+    let concluded = heading_marker || r.opens_with(CONCLUSION_MARKERS);
+    // A marked conclusion that sets one thing against another weighs them
+    // ("Overall: the Whites' failings mattered, but the Reds' army won").
+    let weighs = evaluates || r.has(WEIGHING) || r.has(CAUSES) || r.has(CONTRASTS);
+    let linked = r.opens_with(LINK_MARKERS);
+    let last = seg + 1 == index.segments.len();
+    let first = seg == 0;
+    if (concluded && (strong || weighs)) || (linked && evaluates) {
+        Some(4)
+    } else if strong {
+        Some(3)
+    } else if (first || last) && evaluates {
+        Some(if last { 2 } else { 1 })
+    } else {
+        None
+    }
+}
+
+/// The segment holding the judgement, if any: the strongest (a marked
+/// conclusion, then a strong cue, then an evaluative last or first line),
+/// the later of equals (conclusions close plans).
+pub fn find(index: &PlanIndex, cues: &[Phrase], question: &[String]) -> Option<usize> {
+    let mut strong = vec![false; index.segments.len()];
+    for cue in cues {
+        for (s, _) in find_all(cue, index, &[], 0) {
+            strong[s] = true;
+        }
+    }
+    let mut best: Option<(u8, usize)> = None;
+    for (seg, &strong) in strong.iter().enumerate() {
+        let range = index.segments[seg].clone();
+        // A "Judgement:" or "Conclusion -" heading marks its line.
+        let heading_marker = index.terms[range.clone()]
+            .iter()
+            .filter(|t| t.term.heading)
+            .any(|t| {
+                matches!(
+                    t.term.base.as_str(),
+                    "judgement" | "judgment" | "conclusion" | "concl" | "overall" | "verdict"
+                )
+            });
+        if let Some(s) = strength(index, seg, strong, heading_marker, question)
+            && best.is_none_or(|(b, _)| s >= b)
+        {
+            best = Some((s, seg));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::grade::Grader;
+    use crate::model::parse_rubric;
+
+    fn judgement(plan: &str) -> Option<String> {
+        let rubric = parse_rubric(
+            std::path::Path::new("r.toml"),
+            "id = \"r\"\nquestion = \"To what extent was collectivisation a success?\"\nmax-mark = 1\n[[factor]]\nid = \"a\"\nlabel = \"Famine\"\nphrases = [\"famine\"]\n",
+        )
+        .unwrap();
+        Grader::new(rubric).unwrap().grade("t", plan).judgement.text
+    }
+
+    #[test]
+    fn plain_word_judgements_are_found() {
+        for (plan, want) in [
+            (
+                "- famine 1932\n- kulaks deported\nI think it was mostly a failure.",
+                "I think it was mostly a failure",
+            ),
+            (
+                "It was partially successful.\n- famine\n- grain exports",
+                "It was partially successful",
+            ),
+            (
+                "- famine\nIt succeeded politically but failed economically",
+                "It succeeded politically but failed economically",
+            ),
+            (
+                "- famine\n- exports\nmore of a failure than a success",
+                "more of a failure than a success",
+            ),
+            (
+                "- famine\nSo it was more due to Stalin than the peasants.",
+                "So it was more due to Stalin than the peasants",
+            ),
+            (
+                "Judgement: completely a disaster for the peasants\n- famine",
+                "Judgement: completely a disaster for the peasants",
+            ),
+            (
+                "- famine\nOverall the human cost mattered most",
+                "Overall the human cost mattered most",
+            ),
+            (
+                "- famine\nOverall: the grain mattered, but the human cost decided it",
+                "Overall: the grain mattered, but the human cost decided it",
+            ),
+            // A degree word before the question's own word answers it.
+            (
+                "- famine\n- exports\nlargely a collectivisation success",
+                "largely a collectivisation success",
+            ),
+            (
+                "To a large extent it worked. - famine",
+                "To a large extent it worked",
+            ),
+        ] {
+            assert_eq!(judgement(plan).as_deref(), Some(want), "{plan:?}");
+        }
+    }
+
+    #[test]
+    fn saying_i_think_or_in_conclusion_is_not_enough() {
+        for plan in [
+            "- famine\nI think Stalin was clever.",
+            "- famine\nIn conclusion, there were some good changes and some bad changes.",
+            "- famine\nOverall, Stalin won.",
+            // An evaluation in the middle of a plan is a point, not the judgement.
+            "- kulaks deported\n- the famine was a disaster\n- grain exports rose",
+            // "large" is not "largely"; "main" alone is not a verdict.
+            "- decree nationalising large-scale industry\n- the main railways",
+            "- so they could not feed the army\n- famine",
+        ] {
+            assert_eq!(judgement(plan), None, "{plan:?}");
+        }
+    }
+
+    #[test]
+    fn a_marked_conclusion_wins_over_an_evaluative_first_line() {
+        assert_eq!(
+            judgement(
+                "It was a failure.\n- famine\nOverall it was mostly a success for the state."
+            )
+            .as_deref(),
+            Some("Overall it was mostly a success for the state")
+        );
+    }
+}
