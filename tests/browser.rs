@@ -314,22 +314,28 @@ async fn the_web_app_works_in_headless_chromium() {
     for h in 0..game.len() {
         let answer = game.answer_for(h);
         let (num, letter) = answer.split_at(answer.len() - 1);
-        c.find(Locator::Css(&format!(
-            "input[name=headline][value='{num}']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-        c.find(Locator::Css(&format!(
-            "input[name=detail][value='{letter}']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+        // Wait: the page may still be loading after the last pair.
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(&format!(
+                "input[name=headline][value='{num}']"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        // Wait: the page may still be loading after the last pair.
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(&format!(
+                "input[name=detail][value='{letter}']"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         c.wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css("#last, #match-result"))
