@@ -122,6 +122,18 @@ const CONCLUSION_MARKERS: &[&[&str]] = &[
     &["personally"],
 ];
 
+/// Degree words that state the extent when they open the first or last line
+/// ("Mainly the Whites lost it.").
+const LEAD_DEGREE: &[&[&str]] = &[
+    &["mainly"],
+    &["mostly"],
+    &["largely"],
+    &["partly"],
+    &["partially"],
+    &["primarily"],
+    &["chiefly"],
+];
+
 /// Connectives that may open a conclusion but open ordinary sentences too:
 /// the segment must also evaluate.
 const LINK_MARKERS: &[&[&str]] = &[&["so"], &["therefore"], &["thus"], &["hence"], &["clearly"]];
@@ -246,6 +258,8 @@ const VERDICTS: &[&str] = &[
     "enough",
     "sufficient",
     "insufficient",
+    "decide",
+    "decided",
 ];
 
 /// Nouns that are verdicts in themselves after "a" ("a failure").
@@ -360,7 +374,12 @@ fn strength(
     let concluded = heading_marker || r.opens_with(CONCLUSION_MARKERS);
     // A marked conclusion that sets one thing against another weighs them
     // ("Overall: the Whites' failings mattered, but the Reds' army won").
-    let weighs = evaluates || r.has(WEIGHING) || r.has(CAUSES) || r.has(CONTRASTS);
+    // A verdict word counts too ("Overall the peasants decided it").
+    let weighs = evaluates
+        || r.has(WEIGHING)
+        || r.has(CAUSES)
+        || r.has(CONTRASTS)
+        || r.verdict.iter().any(|&v| v);
     let linked = r.opens_with(LINK_MARKERS);
     let last = seg + 1 == index.segments.len();
     let first = seg == 0;
@@ -368,7 +387,7 @@ fn strength(
         Some(4)
     } else if strong {
         Some(3)
-    } else if (first || last) && evaluates {
+    } else if (first || last) && (evaluates || r.opens_with(LEAD_DEGREE)) {
         Some(if last { 2 } else { 1 })
     } else {
         None
@@ -484,6 +503,20 @@ mod tests {
         ] {
             assert_eq!(judgement(plan), None, "{plan:?}");
         }
+    }
+
+    #[test]
+    fn an_opening_degree_word_or_a_concluding_verdict_is_a_judgement() {
+        assert_eq!(
+            judgement("Mainly the Whites lost it.\n- famine\n- kulaks").as_deref(),
+            Some("Mainly the Whites lost it")
+        );
+        assert_eq!(
+            judgement("- famine\n- kulaks\nOverall the peasants decided it.").as_deref(),
+            Some("Overall the peasants decided it")
+        );
+        // A degree word opening a middle bullet is a point.
+        assert_eq!(judgement("- famine\n- mostly in Ukraine\n- kulaks"), None);
     }
 
     #[test]
