@@ -429,6 +429,7 @@ pub fn tally_of(r: &crate::grade::GradeResult) -> Tally {
         against: r.balance.against,
         judgement: r.judgement.found,
         evidenced: r.evidenced,
+        narrative: r.narrative,
     }
 }
 

@@ -73,6 +73,7 @@ fn write_band(t: &mut Table, b: &Band) {
     set_opt(t, "min-per-side", b.min_per_side.map(|n| value(n as i64)));
     set_opt(t, "judgement", b.judgement.map(value));
     set_opt(t, "min-evidence", b.min_evidence.map(|n| value(n as i64)));
+    set_opt(t, "analysis", b.analysis.map(value));
 }
 
 /// The rubric text with its `[[band]]` tables set to `bands`. Tables that
@@ -275,6 +276,7 @@ mod tests {
             min_per_side: None,
             judgement: None,
             min_evidence: None,
+            analysis: None,
         }
     }
 

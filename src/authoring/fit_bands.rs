@@ -338,6 +338,9 @@ pub fn bands_toml(bands: &[Band]) -> String {
         if let Some(n) = b.min_evidence {
             let _ = writeln!(s, "min-evidence = {n}");
         }
+        if b.analysis == Some(true) {
+            let _ = writeln!(s, "analysis = true");
+        }
         s.push('\n');
     }
     s.truncate(s.trim_end().len() + 1);
@@ -358,6 +361,7 @@ mod tests {
             min_per_side: None,
             judgement: None,
             min_evidence: None,
+            analysis: None,
         }
     }
 
@@ -370,6 +374,7 @@ mod tests {
                 against: factors / 2,
                 judgement,
                 evidenced: factors,
+                narrative: false,
             },
             empty: false,
             teacher_mark,

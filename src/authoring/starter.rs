@@ -843,6 +843,10 @@ pub fn starter_rubric(
         if let Some(n) = evidence.filter(|&n| n > 0) {
             let _ = writeln!(s, "min-evidence = {n}");
         }
+        // A bare timeline describes; from Level 3 up a plan must argue.
+        if level >= 3 {
+            let _ = writeln!(s, "analysis = true");
+        }
     }
     s
 }

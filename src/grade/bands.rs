@@ -19,6 +19,8 @@ pub struct Tally {
     pub against: u32,
     pub judgement: bool,
     pub evidenced: u32,
+    /// The plan is a bare timeline (see [`crate::grade::narrative`]).
+    pub narrative: bool,
 }
 
 /// What a band asks for that the plan lacks.
@@ -49,6 +51,12 @@ pub fn unmet(band: &Band, t: &Tally) -> Vec<String> {
     }
     if band.judgement == Some(true) && !t.judgement {
         out.push("state a clear judgement".to_string());
+    }
+    if band.analysis == Some(true) && t.narrative {
+        out.push(
+            "say why each event matters to the question: a list of dates is narrative, not argument"
+                .to_string(),
+        );
     }
     if let Some(n) = band.min_evidence
         && t.evidenced < n
@@ -106,6 +114,7 @@ mod tests {
             min_per_side: None,
             judgement: None,
             min_evidence: None,
+            analysis: None,
         }
     }
 
@@ -117,6 +126,7 @@ mod tests {
             against: 0,
             judgement: false,
             evidenced: 0,
+            narrative: false,
         }
     }
 
@@ -143,5 +153,19 @@ mod tests {
         };
         assert_eq!(select(&bands, &with_judgement), Some(0));
         assert_eq!(unmet(&bands[0], &tally(0.5)), ["state a clear judgement"]);
+    }
+
+    #[test]
+    fn a_narrative_plan_cannot_reach_an_analysis_band() {
+        let mut argued = band(3, [11, 15], None);
+        argued.analysis = Some(true);
+        let bands = [argued, band(2, [6, 10], None)];
+        let timeline = Tally {
+            narrative: true,
+            ..tally(0.8)
+        };
+        assert_eq!(select(&bands, &timeline), Some(1));
+        assert_eq!(select(&bands, &tally(0.8)), Some(0));
+        assert!(unmet(&bands[0], &timeline)[0].contains("narrative"));
     }
 }

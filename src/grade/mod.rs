@@ -7,6 +7,7 @@ pub mod batch;
 mod feedback;
 mod heading;
 mod judgement;
+pub mod narrative;
 pub mod phrase;
 pub mod result;
 mod sense;
@@ -674,6 +675,7 @@ impl Grader {
             .iter()
             .filter(|f| f.covered && !f.evidence.is_empty())
             .count() as u32;
+        let narrative = !judgement.found && narrative::is_timeline(text);
         let tally = bands::Tally {
             factors: covered,
             coverage,
@@ -681,6 +683,7 @@ impl Grader {
             against: balance.against,
             judgement: judgement.found,
             evidenced,
+            narrative,
         };
         // Words the student wrote: an abbreviation ("SIOC") is one word even
         // though it expands to several terms.
@@ -731,6 +734,7 @@ impl Grader {
             evidenced,
             words,
             rejected,
+            narrative,
         }
     }
 

@@ -246,6 +246,11 @@ pub struct GradeResult {
     /// of another factor's phrase). Absent from results stored before it existed.
     #[serde(default)]
     pub rejected: Vec<Rejection>,
+    /// The plan is a bare dated timeline with no judgement: it describes
+    /// rather than argues, and cannot reach a band with `analysis = true`.
+    /// False in results stored before it existed.
+    #[serde(default)]
+    pub narrative: bool,
 }
 
 impl GradeResult {

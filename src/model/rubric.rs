@@ -222,6 +222,10 @@ pub struct Band {
     pub judgement: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_evidence: Option<u32>,
+    /// `analysis = true`: the plan must argue, not only list dated events (a
+    /// bare timeline cannot reach this band; see [`crate::grade::narrative`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<bool>,
 }
 
 impl Rubric {
