@@ -63,7 +63,15 @@ fn model_answers_reach_the_top_band_and_nonsense_scores_zero() {
             "{}: model answer got level {} ({:?})",
             r.item.id, model.level, model.feedback
         );
-        assert_eq!(model.mark, r.item.max_mark(), "{}", r.item.id);
+        // Within the top band: a model answer need not cover every factor of
+        // a long rubric (stalin-trotsky has 19), so it may sit below the top mark.
+        let [lo, hi] = r.item.bands.first().unwrap().marks;
+        assert!(
+            (lo..=hi).contains(&model.mark),
+            "{}: model answer got {} outside {lo}-{hi}",
+            r.item.id,
+            model.mark
+        );
         for nonsense in [
             "",
             "The weather in Paris is mild in spring and the cafes are busy.",
