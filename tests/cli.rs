@@ -464,3 +464,100 @@ fn a_json_rubric_grades_and_its_errors_have_positions() {
                 .and(predicate::str::contains("did you mean `phrases`?")),
         );
 }
+
+#[test]
+fn completions_for_every_shell_name_every_command() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = planmark()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let script = String::from_utf8(out).unwrap();
+        for word in ["practice", "flashcards", "rubric", "deny-warnings"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let script = planmark()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("planmark.bash");
+    std::fs::write(&path, script).unwrap();
+    if let Ok(status) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+    {
+        assert!(status.success(), "bash -n rejects the completion script");
+    }
+    planmark()
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values: bash"));
+}
+
+#[test]
+fn man_pages_for_planmark_and_each_command() {
+    planmark().arg("man").assert().success().stdout(
+        predicate::str::contains(".TH planmark 1")
+            .and(predicate::str::contains("practice"))
+            .and(predicate::str::contains("Examples:")),
+    );
+    planmark()
+        .args(["man", "rubric", "check"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains(".TH planmark-rubric-check 1")
+                .and(predicate::str::contains("\\-\\-deny\\-warnings"))
+                .and(predicate::str::contains(
+                    "planmark rubric check my\\-women.toml",
+                )),
+        );
+    planmark()
+        .args(["man", "nonsense"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no command `nonsense`"));
+}
+
+#[test]
+fn narrow_tables_never_break_a_card_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = planmark::library::Library::builtin();
+    let ids: Vec<String> = lib
+        .card_ids(None)
+        .unwrap()
+        .into_iter()
+        .filter(|id| id.starts_with("russia-1917-53/"))
+        .collect();
+    assert!(ids.len() >= 16);
+    for args in [&["stats"][..], &["due"][..], &["rubrics"][..]] {
+        for width in ["60", "80"] {
+            let out = planmark()
+                .args(args)
+                .env("COLUMNS", width)
+                .env("PLANMARK_DB", dir.path().join("s.db"))
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            let out = String::from_utf8(out).unwrap();
+            for id in &ids {
+                assert!(
+                    out.lines().any(|l| l.contains(id.as_str())),
+                    "`planmark {}` at {width} columns broke {id}:\n{out}",
+                    args.join(" ")
+                );
+            }
+        }
+    }
+}

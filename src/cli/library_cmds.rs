@@ -16,6 +16,7 @@ pub fn decks(ctx: &Context) -> Result<u8, Error> {
             d.origin.to_string(),
         ]);
     }
+    render::keep_whole(&mut t, &[0]);
     println!("{t}");
     report_problems(ctx, &lib);
     Ok(exit::OK)
@@ -34,6 +35,7 @@ pub fn rubrics(ctx: &Context) -> Result<u8, Error> {
             r.origin.to_string(),
         ]);
     }
+    render::keep_whole(&mut t, &[0, 1]);
     println!("{t}");
     report_problems(ctx, &lib);
     Ok(exit::OK)

@@ -7,6 +7,7 @@ mod out;
 
 mod deck_cmds;
 mod editor;
+mod examples;
 mod grade;
 mod input;
 mod keys;
@@ -18,7 +19,7 @@ mod rubric_cmds;
 mod serve;
 mod study_cmds;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use planmark::error::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -118,6 +119,22 @@ pub enum Command {
     Rubric(rubric_cmds::RubricCmd),
     /// The web app: practise, study and mark in the browser, with live marking as you type.
     Serve(serve::ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of planmark, or of one of its commands.
+    Man {
+        /// A command, e.g. `grade` or `rubric check` [default: planmark itself].
+        command: Vec<String>,
+    },
+}
+
+/// The whole command line, with every command's examples (see `examples`).
+pub fn command() -> clap::Command {
+    examples::add_to(Cli::command())
 }
 
 /// Output formats shared by commands.
@@ -140,7 +157,7 @@ pub mod exit {
 
 pub fn run() -> ExitCode {
     keys::restore_on_panic();
-    let cli = Cli::parse();
+    let cli = Cli::from_arg_matches(&command().get_matches()).unwrap_or_else(|e| e.exit());
     let ctx = Context::new(&cli.global);
     let result = match cli.command {
         Command::Grade(args) => grade::run(&ctx, args).map_err(anyhow::Error::from),
@@ -162,6 +179,8 @@ pub fn run() -> ExitCode {
         Command::Learn(a) => modes::learn_mode(&ctx, a),
         Command::Test(a) => modes::test_mode(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { command } => man(&command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -206,6 +225,33 @@ fn error_chain(e: &anyhow::Error) -> String {
         out.push_str(&text);
     }
     out
+}
+
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<u8> {
+    let mut cmd = command();
+    clap_complete::generate(shell, &mut cmd, "planmark", &mut std::io::stdout().lock());
+    Ok(exit::OK)
+}
+
+fn man(path: &[String]) -> anyhow::Result<u8> {
+    let mut cmd = command();
+    cmd.build();
+    let mut page = cmd.clone();
+    for name in path {
+        page = page.find_subcommand(name).cloned().ok_or_else(|| {
+            anyhow::anyhow!(
+                "there is no command `{}`; `planmark --help` lists them",
+                path.join(" ")
+            )
+        })?;
+    }
+    if !path.is_empty() {
+        page = page
+            .name(format!("planmark-{}", path.join("-")))
+            .version(env!("CARGO_PKG_VERSION"));
+    }
+    clap_mangen::Man::new(page).render(&mut std::io::stdout().lock())?;
+    Ok(exit::OK)
 }
 
 /// What every command needs: the library folders and terminal settings.

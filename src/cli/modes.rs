@@ -728,6 +728,7 @@ pub fn test_mode(ctx: &Context, args: TestArgs) -> Result<u8> {
             s.shown.clone(),
         ]);
     }
+    render::keep_whole(&mut t, &[0, 2]);
     outln!("\n{t}\nOverall: {:.0}%", overall * 100.0);
     let deck = args.deck.clone().unwrap_or_else(|| {
         with_rubric

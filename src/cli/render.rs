@@ -128,13 +128,39 @@ pub fn new_table(color: bool) -> Table {
     if !color {
         t.force_no_tty();
     }
-    let width = std::io::stdout()
-        .is_terminal()
-        .then(|| crossterm::terminal::size().ok())
-        .flatten()
-        .map_or(100, |(w, _)| w.max(60));
+    // $COLUMNS first, as for other command-line tools, then the terminal.
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .or_else(|| {
+            std::io::stdout()
+                .is_terminal()
+                .then(|| crossterm::terminal::size().ok())
+                .flatten()
+                .map(|(w, _)| w)
+        })
+        .map_or(100, |w| w.max(40));
     t.set_width(width);
     t
+}
+
+/// Never wraps these columns (ids, numbers): a card id cut in two cannot be
+/// copied into the next command. Call after the rows are added: in a narrow
+/// terminal the other columns give way, each cell cut to two lines (`…`).
+pub fn keep_whole(t: &mut Table, columns: &[usize]) {
+    for &i in columns {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
+    t.set_truncation_indicator("…");
+    if let Some(mut header) = t.header().cloned() {
+        header.max_height(2);
+        t.set_header(header);
+    }
+    for row in t.row_iter_mut() {
+        row.max_height(2);
+    }
 }
 
 fn short(text: &str, max: usize) -> String {

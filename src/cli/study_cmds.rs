@@ -83,6 +83,7 @@ pub fn due(ctx: &Context, args: DueArgs) -> Result<u8> {
     for c in &new_cards {
         t.add_row(vec![c.clone(), "new".into(), "0".into(), "–".into()]);
     }
+    render::keep_whole(&mut t, &[0]);
     println!("{t}");
     println!(
         "{due_now} due now · {} new · run `planmark practice`",
@@ -130,6 +131,7 @@ pub fn history(ctx: &Context, card: Option<&str>) -> Result<u8> {
             )),
         ]);
     }
+    render::keep_whole(&mut t, &[0, 2]);
     println!("{t}");
     println!("`planmark attempt N` shows one again.");
     Ok(exit::OK)
@@ -239,6 +241,7 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
             format!("{:.0}%", c.mastery * 100.0),
         ]);
     }
+    render::keep_whole(&mut t, &[0]);
     println!("{t}");
     if !report.missed.is_empty() {
         println!(
@@ -282,6 +285,7 @@ pub fn stats(ctx: &Context, args: StatsArgs) -> Result<u8> {
             format!("{} of {}", d.studied, d.cards),
         ]);
     }
+    render::keep_whole(&mut t, &[0]);
     println!("{t}");
     println!(
         "Learn, Test, Matching and Sort: the mean over the deck's cards of your latest result\n\
@@ -390,6 +394,7 @@ pub fn drafts(ctx: &Context, args: DraftsArgs) -> Result<u8> {
             start,
         ]);
     }
+    render::keep_whole(&mut t, &[0, 1]);
     println!("{t}");
     println!(
         "`planmark practice --resume N` carries on with a draft; `planmark drafts --show N` prints it."
