@@ -1,5 +1,6 @@
-//! Grading speed: one 300-word plan against the shipped seed rubric, and
-//! compiling the rubric. Run with `cargo bench`.
+//! Grading speed: one 300-word plan against the shipped seed rubric,
+//! compiling the rubric, a class of 10,000 plans, and hostile plans at the
+//! input limit. Run with `cargo bench`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use planmark::Grader;
@@ -74,5 +75,41 @@ fn class(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, class);
+/// Hostile plans just under the 1 MiB input limit, the shapes that were
+/// once quadratic (issue 9): each must grade in well under 100 ms.
+fn adversarial(c: &mut Criterion) {
+    let rubric = Library::builtin().rubric("stalin-trotsky").unwrap().item;
+    let grader = Grader::new(rubric).unwrap();
+    let limit = planmark::input::INPUT_LIMIT as usize;
+    let fill = |unit: &str, tail: &str| {
+        let n = (limit - tail.len()) / unit.len();
+        let mut s = unit.repeat(n);
+        s.push_str(tail);
+        s
+    };
+    let plans = [
+        (
+            "one word repeated, then a phrase",
+            fill("zinoviev ", "and kamenev underestimated stalin"),
+        ),
+        ("one short sentence repeated", fill("Lenin testament. ", "")),
+        (
+            "one phrase repeated on one line",
+            fill("testament hidden ", ""),
+        ),
+        (
+            "many one-line bullets",
+            fill("- gen sec appointments 1922\n", ""),
+        ),
+    ];
+    let mut group = c.benchmark_group("adversarial 1 MiB");
+    group.sample_size(10);
+    for (name, plan) in &plans {
+        assert!(plan.len() <= limit);
+        group.bench_function(*name, |b| b.iter(|| grader.grade("x", black_box(plan))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, class, adversarial);
 criterion_main!(benches);
