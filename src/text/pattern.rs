@@ -16,12 +16,32 @@ fn builder(pattern: &str, unicode: bool) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// Compiles a rubric pattern the way the grader runs it.
-pub fn build(pattern: &str) -> Result<Regex, regex::Error> {
-    let folded: String = pattern
+fn fold(pattern: &str) -> String {
+    pattern
         .nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect();
+        .collect()
+}
+
+/// Whether the pattern is valid syntax as [`build`] reads it (parsing only:
+/// far cheaper than building the automaton, which may still exceed the size
+/// limit).
+pub fn parses(pattern: &str) -> bool {
+    let folded = fold(pattern);
+    [false, true].into_iter().any(|unicode| {
+        regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .unicode(unicode)
+            .utf8(false)
+            .build()
+            .parse(&folded)
+            .is_ok()
+    })
+}
+
+/// Compiles a rubric pattern the way the grader runs it.
+pub fn build(pattern: &str) -> Result<Regex, regex::Error> {
+    let folded = fold(pattern);
     if folded.is_ascii()
         && let Ok(re) = builder(&folded, false)
     {
@@ -33,6 +53,21 @@ pub fn build(pattern: &str) -> Result<Regex, regex::Error> {
 #[cfg(test)]
 mod tests {
     use super::build;
+
+    #[test]
+    fn parses_agrees_with_build_on_syntax() {
+        for p in [
+            r"testament\W+(was\W+)?hidden",
+            r"\p{L}+ café",
+            "testament (hidden",
+            "(?<!not )published",
+            r"\1",
+            "a{2,1}",
+            "",
+        ] {
+            assert_eq!(super::parses(p), build(p).is_ok(), "{p:?}");
+        }
+    }
 
     #[test]
     fn ascii_classes_and_any_case() {
