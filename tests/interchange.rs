@@ -249,3 +249,47 @@ fn a_page_copied_without_card_numbers_still_imports() {
     assert_eq!(card.points[2].side, planmark::model::Side::Against);
     assert_eq!(card.points[0].headline, "Appointments");
 }
+
+#[test]
+fn separator_options_imply_quizlet_and_the_next_step_names_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cards.txt");
+    std::fs::write(
+        &file,
+        "Why did the Tsar fall?,For: war - defeats in 1915;Was NEP a retreat?,For: Kronstadt - mutiny in 1921",
+    )
+    .unwrap();
+    let out = dir.path().join("made").join("deck.toml");
+    // No --from: the separators say it is Quizlet text (sniffing would read a page).
+    let run = planmark()
+        .current_dir(dir.path())
+        .args([
+            "deck",
+            "import",
+            "cards.txt",
+            "--term-sep",
+            "comma",
+            "--card-sep",
+            "semicolon",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Imported 2 cards"), "{text}");
+    // The suggested command works as printed (the deck is outside the library).
+    let next = text
+        .split('`')
+        .find(|part| part.starts_with("planmark "))
+        .expect("a suggested command in backquotes");
+    let args: Vec<&str> = next.split_whitespace().skip(1).collect();
+    assert!(args.contains(&"--library"), "{next}");
+    planmark()
+        .current_dir(dir.path())
+        .args(&args)
+        .args(["-o", "r.toml"])
+        .assert()
+        .success();
+    assert!(dir.path().join("r.toml").exists());
+}

@@ -37,21 +37,43 @@ pub enum Interchange {
 /// Separators of Quizlet/Knowt term–definition text.
 #[derive(Debug, Args)]
 pub struct Separators {
-    /// Quizlet: what separates term and definition (tab, comma, or any text).
-    #[arg(long, value_name = "SEP", default_value = "tab")]
-    pub term_sep: String,
-    /// Quizlet: what separates cards (newline, semicolon, or any text).
-    #[arg(long, value_name = "SEP", default_value = "newline")]
-    pub card_sep: String,
+    /// Quizlet: what separates term and definition (tab, comma, or any text)
+    /// [default: tab]. Given on import, it implies `--from quizlet`.
+    #[arg(long, value_name = "SEP")]
+    pub term_sep: Option<String>,
+    /// Quizlet: what separates cards (newline, semicolon, or any text)
+    /// [default: newline]. Given on import, it implies `--from quizlet`.
+    #[arg(long, value_name = "SEP")]
+    pub card_sep: Option<String>,
 }
 
 impl Separators {
     fn term(&self) -> Result<String> {
-        non_empty("--term-sep", termdef::separator(&self.term_sep))
+        let sep = self.term_sep.as_deref().unwrap_or("tab");
+        non_empty("--term-sep", termdef::separator(sep))
     }
 
     fn card(&self) -> Result<String> {
-        non_empty("--card-sep", termdef::separator(&self.card_sep))
+        let sep = self.card_sep.as_deref().unwrap_or("newline");
+        non_empty("--card-sep", termdef::separator(sep))
+    }
+
+    /// Whether either separator was given: only Quizlet text has them.
+    fn given(&self) -> bool {
+        self.term_sep.is_some() || self.card_sep.is_some()
+    }
+}
+
+/// A path as one shell word: quoted when it holds anything but plain
+/// characters.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
@@ -176,7 +198,11 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
         .filter(|s| *s != "-")
         .unwrap_or("imported");
     let id = args.id.clone().unwrap_or_else(|| interchange::slug(stem));
-    let format = args.from.unwrap_or_else(|| sniff(&args.file, &text));
+    let format = match args.from {
+        Some(f) => f,
+        None if args.sep.given() => Interchange::Quizlet,
+        None => sniff(&args.file, &text),
+    };
     let Imported { mut deck, problems } = match format {
         Interchange::Page => knowt::import(&text, &id),
         Interchange::Quizlet => termdef::import(
@@ -287,8 +313,20 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
         .iter()
         .all(|c| library.rubric_for_card(&deck.id, &c.id).is_some());
     if !has_rubric {
+        // A deck written with -o outside the library folders is found only
+        // when its folder is named.
+        let in_library = args.output.is_none();
+        let library = if in_library {
+            String::new()
+        } else {
+            let dir = target
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            format!("--library {} ", shell_word(&dir.display().to_string()))
+        };
         println!(
-            "Next: `planmark rubric new --card {}/{}` drafts a rubric so plans can be graded.",
+            "Next: `planmark {library}rubric new --card {}/{}` drafts a rubric so plans can be graded.",
             deck.id, deck.cards[0].id
         );
     }
