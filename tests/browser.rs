@@ -271,12 +271,15 @@ async fn the_web_app_works_in_headless_chromium() {
             break;
         };
         let key = side_of(&h.text().await.unwrap());
-        c.find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .send_keys(key)
-            .await
-            .unwrap();
+        let page = c.find(Locator::Css("body")).await.unwrap();
+        page.send_keys(key).await.unwrap();
+        // Wait for the next page (see the match session below).
+        for _ in 0..100 {
+            if page.tag_name().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         c.wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css("#last, #sort-result"))
@@ -325,6 +328,7 @@ async fn the_web_app_works_in_headless_chromium() {
             .click()
             .await
             .unwrap();
+        let page = c.find(Locator::Css("body")).await.unwrap();
         // Wait: the page may still be loading after the last pair.
         c.wait()
             .at_most(Duration::from_secs(10))
@@ -336,6 +340,14 @@ async fn the_web_app_works_in_headless_chromium() {
             .click()
             .await
             .unwrap();
+        // The pair is posted and the next page loads: wait until this page's
+        // body is gone, or the old page's "#last" would be found at once.
+        for _ in 0..100 {
+            if page.tag_name().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         c.wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css("#last, #match-result"))
