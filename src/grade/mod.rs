@@ -396,7 +396,7 @@ impl Grader {
                             && !index.segments[s].clone().any(|q| {
                                 let t = &index.terms[q].term;
                                 t.heading
-                                    && t.kind == crate::text::tokenize::TokenKind::Word
+                                    && t.kind == TokenKind::Word
                                     && !hit.positions.contains(&q)
                                     && !heading::is_structure_word(&t.base)
                             });
