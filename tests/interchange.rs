@@ -293,3 +293,62 @@ fn separator_options_imply_quizlet_and_the_next_step_names_the_library() {
         .success();
     assert!(dir.path().join("r.toml").exists());
 }
+
+/// Cards as a teacher might write them: the first question starts with `#`
+/// (as a broken Anki header line imports), and a detail runs over two lines.
+fn awkward_deck() -> Deck {
+    use planmark::model::{Card, Point, Side};
+    let card = |id: &str, question: &str, judgement: &str, points: Vec<Point>| Card {
+        id: id.into(),
+        question: question.into(),
+        judgement: judgement.into(),
+        tags: Vec::new(),
+        points,
+    };
+    Deck {
+        id: "d".into(),
+        title: "Awkward".into(),
+        description: None,
+        cards: vec![
+            card(
+                "hash",
+                "#1 question: how far did the NEP save the revolution?",
+                "It bought time.",
+                Vec::new(),
+            ),
+            card(
+                "kronstadt",
+                "Why did Lenin drop War Communism?",
+                "Kronstadt frightened him.\nThe famine mattered more.",
+                vec![Point {
+                    side: Side::For,
+                    headline: "Kronstadt 1921".into(),
+                    detail: "sailors who had backed 1917 rebelled;\nLenin called it the flash that lit up reality".into(),
+                }],
+            ),
+        ],
+    }
+}
+
+#[test]
+fn anki_round_trip_keeps_questions_starting_with_a_hash_and_multi_line_text() {
+    let deck = awkward_deck();
+    let back = anki::import(&anki::export(&deck), "d");
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    assert_eq!(back.deck.cards, deck.cards);
+}
+
+#[test]
+fn an_anki_file_with_a_broken_header_line_re_imports_every_card() {
+    // Found by the import_deck fuzz target: the `#html:true` line mangled, so
+    // the header stops there and the `#columns:` line after it is a note
+    // whose question starts with `#`. Exported, that note was read back as a
+    // header line and lost.
+    let text = "#separator:tab\n\u{b7}tml:true\n#deck:Russia\n#columns:Front\tBack\tTags\n\
+                Why did Stalin win?\tThe party machine.<br>For: Gen Sec — appointments\tstalin\n";
+    let first = anki::import(text, "ru").deck;
+    assert_eq!(first.cards.len(), 2, "{:?}", first.cards);
+    assert!(first.cards[0].question.starts_with("#columns"));
+    let again = anki::import(&anki::export(&first), "ru").deck;
+    assert_eq!(again.cards, first.cards);
+}

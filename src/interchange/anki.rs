@@ -20,7 +20,10 @@ fn separator(name: &str) -> Option<u8> {
     }
 }
 
-fn html_to_lines(html: &str) -> String {
+/// Anki's HTML as lines of text: line-break tags and raw newlines end a
+/// line, other tags are dropped, and entities are decoded within each line,
+/// so a newline written as `&#10;` stays inside its line (see [`export`]).
+fn html_lines(html: &str) -> Vec<String> {
     let mut text = html.to_string();
     for tag in ["<br>", "<br/>", "<br />", "</div>", "</p>", "</li>"] {
         text = text.replace(tag, "\n").replace(&tag.to_uppercase(), "\n");
@@ -36,18 +39,66 @@ fn html_to_lines(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    out.split('\n').map(decode_entities).collect()
+}
+
+/// The text of an HTML field, its lines joined with newlines.
+fn html_to_text(html: &str) -> String {
+    html_lines(html).join("\n")
+}
+
+/// Decodes the named entities Anki writes and numeric ones (`&#10;`,
+/// `&#x27;`) in one pass, so `&amp;lt;` becomes `&lt;`, not `<`. Anything
+/// else, a lone `&` included, is kept as it is.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let c = match &rest[1..end] {
+                "nbsp" => Some(' '),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "amp" => Some('&'),
+                n => n
+                    .strip_prefix("#x")
+                    .or_else(|| n.strip_prefix("#X"))
+                    .map(|h| u32::from_str_radix(h, 16))
+                    .or_else(|| n.strip_prefix('#').map(str::parse::<u32>))
+                    .and_then(Result::ok)
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// A judgement, headline or detail for the Back field, where `<br>` ends a
+/// line: its own newlines become `&#10;` so they come back inside it.
+fn escape_back(s: &str) -> String {
+    escape_html(s).replace('\n', "&#10;")
 }
 
 pub fn import(text: &str, deck_id: &str) -> Imported {
@@ -143,14 +194,14 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             continue;
         }
         let front = if html {
-            html_to_lines(field(front_idx))
+            html_to_text(field(front_idx))
         } else {
             field(front_idx).to_string()
         };
-        let back = if html {
-            html_to_lines(field(back_idx))
+        let back: Vec<String> = if html {
+            html_lines(field(back_idx))
         } else {
-            field(back_idx).to_string()
+            field(back_idx).lines().map(str::to_string).collect()
         };
         let tags = field(tags_idx);
         // A `planmark::ID` tag keeps the card's id across a round trip, when
@@ -173,7 +224,7 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         };
         let mut judgement = Vec::new();
         let mut points = Vec::new();
-        for l in back.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for l in back.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
             match l
                 .split_once(':')
                 .and_then(|(s, rest)| side_word(s).map(|side| (side, rest)))
@@ -214,12 +265,15 @@ pub fn export(deck: &Deck) -> String {
         "#separator:tab\n#html:true\n#deck:{}\n#columns:Front\tBack\tTags\n",
         deck.title.replace('\n', " ")
     );
+    // A note is quoted when it holds a `#`: a question starting with one
+    // would otherwise be read back as a header line and the card lost.
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b'\t')
         .quote_style(csv::QuoteStyle::Necessary)
+        .comment(Some(b'#'))
         .from_writer(Vec::new());
     for c in &deck.cards {
-        let mut back = vec![escape_html(&c.judgement)];
+        let mut back = vec![escape_back(&c.judgement)];
         for p in &c.points {
             let side = match p.side {
                 Side::For => "For",
@@ -228,14 +282,18 @@ pub fn export(deck: &Deck) -> String {
             };
             back.push(format!(
                 "{side}: {} — {}",
-                escape_html(&p.headline),
-                escape_html(&p.detail)
+                escape_back(&p.headline),
+                escape_back(&p.detail)
             ));
         }
         let mut tags = vec![format!("planmark::{}", c.id)];
         tags.extend(c.tags.iter().cloned());
         writer
-            .write_record([escape_html(&c.question), back.join("<br>"), tags.join(" ")])
+            .write_record([
+                escape_html(&c.question).replace('\n', "<br>"),
+                back.join("<br>"),
+                tags.join(" "),
+            ])
             .expect("writing to memory cannot fail");
     }
     out.push_str(
