@@ -352,3 +352,50 @@ fn an_anki_file_with_a_broken_header_line_re_imports_every_card() {
     let again = anki::import(&anki::export(&first), "ru").deck;
     assert_eq!(again.cards, first.cards);
 }
+
+#[test]
+fn anki_entities_are_decoded_and_never_split_a_point() {
+    let text = "#separator:tab\n#html:true\n\
+                Was the Terror planned?\tPartly.<br>For: Purges &ndash; Stalin&rsquo;s lists, 1936&#8211;38<br>Against: NKVD &#x2014; quotas&hellip;\n";
+    let imported = anki::import(text, "ru");
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+    let points = &imported.deck.cards[0].points;
+    assert_eq!(points[0].headline, "Purges");
+    assert_eq!(points[0].detail, "Stalin’s lists, 1936–38");
+    assert_eq!(points[1].headline, "NKVD");
+    assert_eq!(points[1].detail, "quotas…");
+    // No `#html:` header: entities in the notes still say it is HTML.
+    let bare = "Was NEP a retreat?\tYes&mdash;for now.<br>For: Kronstadt &ndash; 1921\n";
+    let card = &anki::import(bare, "ru").deck.cards[0];
+    assert_eq!(card.judgement, "Yes—for now.");
+    assert_eq!(card.points[0].headline, "Kronstadt");
+    assert_eq!(card.points[0].detail, "1921");
+}
+
+#[test]
+fn anki_notes_of_one_point_each_join_the_card_before_them() {
+    let text = "#separator:tab\n#html:false\n\
+                Why did Stalin win?\tMostly the party machine.\n\
+                For: Gen Sec\tcontrolled appointments\n\
+                Against: Trotsky's errors\tmissed the funeral\n\
+                Was NEP a retreat?\tYes, for now.\n\
+                For: Kronstadt\tthe mutiny of 1921\n";
+    let imported = anki::import(text, "ru");
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+    let cards = &imported.deck.cards;
+    assert_eq!(cards.len(), 2, "a point note is not a card");
+    assert_eq!(cards[0].points.len(), 2);
+    assert_eq!(cards[0].points[0].headline, "Gen Sec");
+    assert_eq!(cards[0].points[0].detail, "controlled appointments");
+    assert_eq!(cards[0].points[1].side, planmark::model::Side::Against);
+    assert_eq!(cards[1].points[0].headline, "Kronstadt");
+    // A point note before any question note is reported, not made a card.
+    let early = anki::import("For: Gen Sec\tappointments\nWhy?\tBecause.\n", "ru");
+    assert_eq!(early.deck.cards.len(), 1);
+    assert_eq!(early.problems.len(), 1);
+    assert!(
+        early.problems[0]
+            .message
+            .contains("before any question note")
+    );
+}

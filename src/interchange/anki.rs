@@ -1,7 +1,17 @@
 //! Anki text files: `#separator:`, `#html:`, `#deck:`, `#tags:` and
 //! `#columns:` headers, then one note per line with quoted fields (`""` for a
-//! quote inside). An essay card is a note: Front is the question; Back is the
-//! judgement, then one line per point, `For: headline — detail`.
+//! quote inside). Two note layouts are read, and may be mixed:
+//!
+//! - a card per note: Front is the question; Back is the judgement, then one
+//!   line per point, `For: headline — detail` (or `; detail`), as [`export`]
+//!   writes it;
+//! - a point per note: Front is `For: headline` (or `Against:`, `Other:`),
+//!   Back its detail; the point belongs to the card of the note before it.
+//!
+//! Fields are HTML when `#html:true` says so, or, without that header, when
+//! the notes hold tags or entities: `<br>` ends a line, other tags are
+//! dropped and every entity is decoded (`&ndash;`, `&#8211;`, …), so an
+//! entity's `;` never splits a headline from its detail.
 
 use super::{Imported, LineProblem, point, side_word, slug};
 use crate::model::{Card, Deck, Side};
@@ -39,54 +49,12 @@ fn html_lines(html: &str) -> Vec<String> {
             _ => {}
         }
     }
-    out.split('\n').map(decode_entities).collect()
+    out.split('\n').map(super::decode_entities).collect()
 }
 
 /// The text of an HTML field, its lines joined with newlines.
 fn html_to_text(html: &str) -> String {
     html_lines(html).join("\n")
-}
-
-/// Decodes the named entities Anki writes and numeric ones (`&#10;`,
-/// `&#x27;`) in one pass, so `&amp;lt;` becomes `&lt;`, not `<`. Anything
-/// else, a lone `&` included, is kept as it is.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
-            let c = match &rest[1..end] {
-                "nbsp" => Some(' '),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "amp" => Some('&'),
-                n => n
-                    .strip_prefix("#x")
-                    .or_else(|| n.strip_prefix("#X"))
-                    .map(|h| u32::from_str_radix(h, 16))
-                    .or_else(|| n.strip_prefix('#').map(str::parse::<u32>))
-                    .and_then(Result::ok)
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn escape_html(s: &str) -> String {
@@ -103,7 +71,8 @@ fn escape_back(s: &str) -> String {
 
 pub fn import(text: &str, deck_id: &str) -> Imported {
     let mut sep = b'\t';
-    let mut html = false;
+    // `#html:` as given; without it, the notes say (tags or entities).
+    let mut html: Option<bool> = None;
     // 1-based columns of the special fields, and the names from `#columns:`.
     let mut special: Vec<usize> = Vec::new();
     let mut tags_column: Option<usize> = None;
@@ -127,7 +96,7 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
                     message: format!("unknown separator \"{value}\"; using tab"),
                 }),
             },
-            "html" => html = value.trim().eq_ignore_ascii_case("true"),
+            "html" => html = Some(value.trim().eq_ignore_ascii_case("true")),
             "deck" => title = value.trim().to_string(),
             "columns" => {
                 names = value
@@ -158,6 +127,7 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         .skip(header_lines)
         .collect::<Vec<_>>()
         .join("\n");
+    let html = html.unwrap_or_else(|| super::looks_like_html(&body));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sep)
         .has_headers(false)
@@ -203,6 +173,36 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         } else {
             field(back_idx).lines().map(str::to_string).collect()
         };
+        // One note per point: `For: headline` on the front, the detail on
+        // the back, a point of the card before it.
+        if let Some((side, headline)) = front
+            .trim()
+            .split_once(':')
+            .and_then(|(s, h)| side_word(s).map(|side| (side, h.trim())))
+        {
+            let detail = back
+                .iter()
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            match cards.last_mut() {
+                Some(card) if headline.is_empty() => card.points.push(point_line(side, &detail)),
+                Some(card) => card.points.push(crate::model::Point {
+                    side,
+                    headline: headline.to_string(),
+                    detail,
+                }),
+                None => problems.push(LineProblem {
+                    line,
+                    message: format!(
+                        "point note \"{}\" comes before any question note; skipped",
+                        front.trim().chars().take(40).collect::<String>()
+                    ),
+                }),
+            }
+            continue;
+        }
         let tags = field(tags_idx);
         // A `planmark::ID` tag keeps the card's id across a round trip, when
         // it is a valid id; otherwise the id comes from the question.

@@ -142,6 +142,27 @@ pub(crate) fn point(side: Side, text: &str) -> Point {
     }
 }
 
+/// Decodes every HTML entity, named (`&ndash;`, `&rsquo;`, `&hellip;`, all
+/// of HTML5's) or numeric (`&#8211;`, `&#x2014;`), in one pass, so
+/// `&amp;lt;` becomes `&lt;`. A non-breaking space becomes a plain one;
+/// anything that is not an entity (a lone `&`) is kept as it is.
+pub(crate) fn decode_entities(text: &str) -> String {
+    html_escape::decode_html_entities(text).replace('\u{a0}', " ")
+}
+
+/// Whether text holds HTML: a tag such as `<br>` or `</div>`, or a real
+/// entity (`&ndash;`, `&#8211;`; not the `&D;` of "R&D;").
+pub(crate) fn looks_like_html(text: &str) -> bool {
+    static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>").expect("a valid pattern")
+    });
+    TAG.is_match(text)
+        || matches!(
+            html_escape::decode_html_entities(text),
+            std::borrow::Cow::Owned(_)
+        )
+}
+
 /// "For" / "Against" (and close variants) as a side.
 pub(crate) fn side_word(text: &str) -> Option<Side> {
     let t = text.trim().trim_end_matches(':').to_lowercase();
@@ -166,6 +187,21 @@ mod tests {
         assert_eq!(slug(&"x".repeat(100)).len(), SLUG_MAX);
         assert_eq!(slug("Lenin's funeral"), "lenin-s-funeral");
         assert_eq!(slug("!!!"), "card");
+    }
+
+    #[test]
+    fn every_named_and_numeric_entity_is_decoded() {
+        assert_eq!(
+            decode_entities(
+                "Purges &ndash; 1936&mdash;38, Stalin&rsquo;s &#8211; &#x2014; &hellip;&nbsp;x"
+            ),
+            "Purges – 1936—38, Stalin’s – — … x"
+        );
+        // One pass: an escaped entity stays an entity; a lone `&` stays.
+        assert_eq!(decode_entities("&amp;lt; R&D &bogus;"), "&lt; R&D &bogus;");
+        assert!(looks_like_html("a<br>b"));
+        assert!(looks_like_html("1936 &ndash; 38"));
+        assert!(!looks_like_html("x < y and R&D; a > b"));
     }
 
     #[test]
