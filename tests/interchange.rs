@@ -399,3 +399,162 @@ fn anki_notes_of_one_point_each_join_the_card_before_them() {
             .contains("before any question note")
     );
 }
+
+/// Every `--to` / `--from` value, with a file name of its kind.
+const FORMATS: [(&str, &str); 5] = [
+    ("page", "page.txt"),
+    ("quizlet", "set.txt"),
+    ("anki", "notes.txt"),
+    ("toml", "deck.toml"),
+    ("json", "deck.json"),
+];
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_export_format_imports_back_with_every_card_point_and_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::builtin();
+    assert!(!lib.decks.is_empty());
+    for entry in &lib.decks {
+        let deck = &entry.item;
+        for (format, name) in FORMATS {
+            let file = dir.path().join(format!("{}-{name}", deck.id));
+            planmark()
+                .args(["deck", "export", &deck.id, "--to", format, "-o"])
+                .arg(&file)
+                .assert()
+                .success();
+            // Said (`--from`) and guessed from the file.
+            for from in [Some(format), None] {
+                let out = dir
+                    .path()
+                    .join(format!("{}-{format}-{}.toml", deck.id, from.is_some()));
+                let mut cmd = planmark();
+                cmd.args(["deck", "import", "--id", &deck.id, "-o"])
+                    .arg(&out);
+                if let Some(f) = from {
+                    cmd.args(["--from", f]);
+                }
+                cmd.arg(&file)
+                    .assert()
+                    .success()
+                    .stderr(predicate::str::contains("warning").not());
+                let back =
+                    planmark::model::parse_deck(&out, &std::fs::read_to_string(&out).unwrap())
+                        .unwrap();
+                let what = format!("{} via {format} (--from {from:?})", deck.id);
+                assert_eq!(back.cards.len(), deck.cards.len(), "{what}");
+                for (b, d) in back.cards.iter().zip(&deck.cards) {
+                    assert_eq!(b.id, d.id, "{what}: every format carries the id");
+                    // A page has one line per bullet.
+                    let text = |s: &str| {
+                        if format == "page" {
+                            one_line(s)
+                        } else {
+                            s.to_string()
+                        }
+                    };
+                    assert_eq!(b.question, text(&d.question), "{what}");
+                    assert_eq!(b.judgement, text(&d.judgement), "{what}");
+                    assert_eq!(b.points.len(), d.points.len(), "{what}: {}", d.id);
+                    for (p, q) in b.points.iter().zip(&d.points) {
+                        assert_eq!(p.side, q.side, "{what}");
+                        assert_eq!(p.headline, text(&q.headline), "{what}");
+                        assert_eq!(p.detail, text(&q.detail), "{what}");
+                    }
+                    if ["anki", "toml", "json"].contains(&format) {
+                        assert_eq!(b.tags, d.tags, "{what}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn page_export_is_set_page_text_not_quizlet_text() {
+    let text = planmark()
+        .args(["deck", "export", "russia-1917-53", "--to", "page"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    let deck = shipped();
+    assert!(!text.contains('\t'), "no term/definition tabs");
+    assert!(text.starts_with(&format!("{}\n\n1\n\n", deck.title)));
+    assert!(text.contains(&format!("\n\n{}\n\n  • ", deck.cards[0].question)));
+    assert!(text.contains("\n\nFor\n\n  • ") && text.contains("\n\nAgainst\n\n  • "));
+    let p = &deck.cards[0].points[0];
+    assert!(text.contains(&format!("  • {}; {}\n", p.headline, p.detail)));
+    // Quizlet's separators mean nothing to a page.
+    planmark()
+        .args([
+            "deck",
+            "export",
+            "russia-1917-53",
+            "--to",
+            "page",
+            "--term-sep",
+            "comma",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("for --to quizlet"));
+}
+
+#[test]
+fn page_import_stops_at_students_also_studied_and_never_takes_a_card_number_as_title() {
+    let seed = std::fs::read_to_string("../shared/seed/000_d3a4239297f73c94.txt")
+        .or_else(|_| std::fs::read_to_string("tests/fixtures/seed-page.txt"))
+        .unwrap();
+    let alone = knowt::import(&seed, "seed").deck;
+    assert_eq!(alone.title, "Section 3 - Stalin's rise to power 1924-29");
+    // What a page shows below the set is not part of its last point.
+    let trailed = format!(
+        "{seed}\nStudents also studied\n\nThe Russian Civil War\n\n24 terms\n\nCollectivisation and the kulaks\n\nFlashcards (30)\n"
+    );
+    let imported = knowt::import(&trailed, "seed");
+    assert_eq!(imported.deck, alone);
+    assert_eq!(imported.problems.len(), 1, "{:?}", imported.problems);
+    // Copied from the first card on: the "1" is a card number, not a title.
+    let from_first = &seed[seed.find("\n1\n").unwrap() + 1..];
+    let imported = knowt::import(from_first, "seed");
+    assert_eq!(imported.deck.title, "seed");
+    assert_eq!(imported.deck.cards, alone.cards);
+}
+
+#[test]
+fn quizlet_round_trip_keeps_card_ids_chosen_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("set.txt");
+    planmark()
+        .args(["deck", "export", "russia-1917-53", "--to", "quizlet", "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).unwrap();
+    // The id rides at the end of the definition only when the question
+    // would not give it back.
+    assert!(text.contains(" [planmark:stalin-trotsky]\n"), "{text}");
+    let out = dir.path().join("back.toml");
+    planmark()
+        .args(["deck", "import", "--from", "quizlet", "--id", "ru", "-o"])
+        .arg(&out)
+        .arg(&file)
+        .assert()
+        .success();
+    let back = planmark::model::parse_deck(&out, &std::fs::read_to_string(&out).unwrap()).unwrap();
+    let ids = |d: &Deck| d.cards.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&back), ids(&shipped()));
+    assert!(back.cards[0].id == "stalin-trotsky");
+    assert!(!back.cards[0].judgement.contains("[planmark:"));
+    // Reworded in Quizlet, the question keeps its card (and its history).
+    let edited = text.replacen("To what extent was Stalin's", "How far was Stalin's", 1);
+    let again = termdef::import(&edited, "ru", "Russia", "\t", "\n");
+    assert_eq!(again.deck.cards[0].id, "stalin-trotsky");
+}

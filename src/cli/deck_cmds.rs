@@ -16,7 +16,7 @@ pub enum DeckCmd {
     /// and never overwrites an existing deck without --force. Every line that
     /// cannot be read is reported with its number and why.
     Import(ImportArgs),
-    /// Export a deck for Anki, Quizlet/Knowt, or as TOML or JSON.
+    /// Export a deck as set-page text, for Quizlet/Knowt or Anki, or as TOML or JSON.
     Export(ExportArgs),
 }
 
@@ -338,8 +338,14 @@ fn export(ctx: &Context, args: ExportArgs) -> Result<u8> {
     let deck: &Deck = &lib.deck(&args.deck)?.item;
     let text = match args.to {
         Interchange::Anki => anki::export(deck),
-        Interchange::Quizlet | Interchange::Page => {
-            termdef::export(deck, &args.sep.term()?, &args.sep.card()?)
+        Interchange::Quizlet => termdef::export(deck, &args.sep.term()?, &args.sep.card()?),
+        Interchange::Page => {
+            if args.sep.given() {
+                bail!(
+                    "--term-sep and --card-sep are for --to quizlet; page text has its own layout"
+                );
+            }
+            knowt::export(deck)
         }
         Interchange::Toml => toml::to_string_pretty(deck)?,
         Interchange::Json => serde_json::to_string_pretty(deck)? + "\n",

@@ -1,9 +1,10 @@
 //! The text a student copies from a Knowt or Quizlet set page: numbered cards,
 //! a question card whose bullets are the judgement, "For" and "Against" cards
-//! whose bullets are the points, and page chrome to ignore.
+//! whose bullets are the points, and page chrome to ignore. [`export`]
+//! writes the same layout, so what it writes reads back.
 
-use super::{Imported, LineProblem, point, side_word, slug};
-use crate::model::Card;
+use super::{Imported, LineProblem, id_marker, point, side_word, slug, take_id_marker};
+use crate::model::{Card, Deck, Side};
 
 /// Lines of page furniture, matched case-insensitively after trimming.
 const CHROME: &[&str] = &[
@@ -30,6 +31,32 @@ const CHROME: &[&str] = &[
     "studied by",
     "terms in this set",
 ];
+
+/// Headings of what a page shows below the set (other people's sets,
+/// textbooks): the set ends at the first of them.
+const TRAILERS: &[&str] = &[
+    "students also studied",
+    "students also viewed",
+    "other sets by this creator",
+    "recommended textbook solutions",
+    "related study sets",
+    "related questions",
+];
+
+/// The page's lines up to the first [`TRAILERS`] heading.
+fn set_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .take_while(|l| {
+            let l = l.trim().to_lowercase();
+            !TRAILERS.iter().any(|t| l.starts_with(t))
+        })
+        .collect()
+}
+
+/// A line holding only a card number.
+fn is_card_number(t: &str) -> bool {
+    !t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit())
+}
 
 fn is_chrome(line: &str) -> bool {
     let l = line.trim().to_lowercase();
@@ -113,10 +140,13 @@ fn unnumbered(lines: &[&str]) -> Vec<RawCard> {
 
 /// Parses page text into a deck with id `deck_id`.
 pub fn import(text: &str, deck_id: &str) -> Imported {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = set_lines(text);
+    // The title is above the first card: a page copied from its first card
+    // on has none, and a card number is never one.
     let title = lines
         .iter()
         .map(|l| l.trim())
+        .take_while(|l| !is_card_number(l))
         .find(|l| !l.is_empty() && !is_chrome(l))
         .unwrap_or(deck_id)
         .to_string();
@@ -127,7 +157,7 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
     for (i, line) in lines.iter().enumerate() {
         let n = i + 1;
         let t = line.trim();
-        if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) && t.len() <= 4 {
+        if is_card_number(t) {
             raw.extend(current.take());
             current = Some(RawCard {
                 line: n,
@@ -164,7 +194,13 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
     }
 
     let mut cards: Vec<Card> = Vec::new();
-    for r in raw {
+    let followed_by_points: Vec<bool> = (0..raw.len())
+        .map(|i| {
+            raw.get(i + 1)
+                .is_some_and(|n| side_word(&n.front).is_some())
+        })
+        .collect();
+    for (r, points_follow) in raw.into_iter().zip(followed_by_points) {
         if let Some(side) = side_word(&r.front) {
             let Some(card) = cards.last_mut() else {
                 problems.push(LineProblem {
@@ -184,17 +220,25 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             }
             card.points
                 .extend(r.back.iter().map(|(_, b)| point(side, b)));
-        } else if looks_like_question(&r.front) && !r.back.is_empty() {
+        } else if (looks_like_question(&r.front) || points_follow) && !r.back.is_empty() {
+            // The bullets are the judgement's sentences (one is kept as it is).
+            let several = r.back.len() > 1;
+            let sentences: Vec<String> = r
+                .back
+                .iter()
+                .map(|(_, b)| {
+                    if !several || b.ends_with(['.', '?', '!', '…']) {
+                        b.clone()
+                    } else {
+                        format!("{b}.")
+                    }
+                })
+                .collect();
+            let (judgement, id) = take_id_marker(&sentences.join(" "));
             cards.push(Card {
-                id: slug(&r.front),
+                id: id.unwrap_or_else(|| slug(&r.front)),
                 question: r.front.clone(),
-                judgement: r
-                    .back
-                    .iter()
-                    .map(|(_, b)| b.trim_end_matches('.'))
-                    .collect::<Vec<_>>()
-                    .join(". ")
-                    + ".",
+                judgement,
                 tags: Vec::new(),
                 points: Vec::new(),
             });
@@ -219,4 +263,45 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         }
     }
     Imported::new(deck_id, title, cards, problems)
+}
+
+/// Writes a deck as the text of a set page: the title, then numbered cards,
+/// a question card whose bullet is the judgement, and a "For", "Against" or
+/// "Other" card for each run of points on one side, in order, whose bullets
+/// are `headline; detail`. A page has one line per bullet, so line breaks
+/// inside a field become spaces. Ids ride as in Quizlet text.
+pub fn export(deck: &Deck) -> String {
+    let line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = format!("{}\n\n", line(&deck.title));
+    let mut number = 0;
+    let mut card = |out: &mut String, front: &str, bullets: &[String]| {
+        number += 1;
+        out.push_str(&format!("{number}\n\n{front}\n\n"));
+        for b in bullets {
+            out.push_str(&format!("  \u{2022} {b}\n\n"));
+        }
+    };
+    for c in &deck.cards {
+        card(
+            &mut out,
+            &line(&c.question),
+            &[format!("{}{}", line(&c.judgement), id_marker(c))],
+        );
+        for run in c.points.chunk_by(|a, b| a.side == b.side) {
+            let side = match run[0].side {
+                Side::For => "For",
+                Side::Against => "Against",
+                Side::Neutral => "Other",
+            };
+            let bullets: Vec<String> = run
+                .iter()
+                .map(|p| match (line(&p.headline), line(&p.detail)) {
+                    (h, d) if d.is_empty() => h,
+                    (h, d) => format!("{h}; {d}"),
+                })
+                .collect();
+            card(&mut out, side, &bullets);
+        }
+    }
+    out
 }

@@ -142,6 +142,40 @@ pub(crate) fn point(side: Side, text: &str) -> Point {
     }
 }
 
+/// Formats with no field for an id (Quizlet text, page text) carry a card's
+/// id as `[planmark:ID]` at the end of its judgement, and only when the id
+/// is not the one the question would give anyway: re-importing then keeps
+/// the id, and with it the card's study history.
+const ID_MARK: &str = "[planmark:";
+
+/// ` [planmark:ID]` for a card whose id the question alone would not give
+/// back, else nothing.
+pub(crate) fn id_marker(card: &Card) -> String {
+    if card.id == slug(&card.question)
+        || card.id.contains(']')
+        || card.id.chars().any(char::is_whitespace)
+    {
+        String::new()
+    } else {
+        format!(" {ID_MARK}{}]", card.id)
+    }
+}
+
+/// The judgement without a trailing `[planmark:ID]`, and that id when it is
+/// a usable one (an unusable marker is left in the text, not dropped).
+pub(crate) fn take_id_marker(judgement: &str) -> (String, Option<String>) {
+    let t = judgement.trim_end();
+    if let Some(body) = t.strip_suffix(']')
+        && let Some(at) = body.rfind(ID_MARK)
+    {
+        let id = &body[at + ID_MARK.len()..];
+        if crate::model::validate::id_problem(id).is_none() && !id.contains(char::is_whitespace) {
+            return (body[..at].trim_end().to_string(), Some(id.to_string()));
+        }
+    }
+    (judgement.to_string(), None)
+}
+
 /// Decodes every HTML entity, named (`&ndash;`, `&rsquo;`, `&hellip;`, all
 /// of HTML5's) or numeric (`&#8211;`, `&#x2014;`), in one pass, so
 /// `&amp;lt;` becomes `&lt;`. A non-breaking space becomes a plain one;
@@ -202,6 +236,35 @@ mod tests {
         assert!(looks_like_html("a<br>b"));
         assert!(looks_like_html("1936 &ndash; 38"));
         assert!(!looks_like_html("x < y and R&D; a > b"));
+    }
+
+    #[test]
+    fn an_id_the_question_cannot_give_is_carried_in_a_marker() {
+        let mut card = Card {
+            id: "stalin-trotsky".into(),
+            question: "Why did Stalin win?".into(),
+            judgement: "The machine.".into(),
+            tags: vec![],
+            points: vec![],
+        };
+        let marked = format!("{}{}", card.judgement, id_marker(&card));
+        assert_eq!(marked, "The machine. [planmark:stalin-trotsky]");
+        assert_eq!(
+            take_id_marker(&marked),
+            (
+                "The machine.".to_string(),
+                Some("stalin-trotsky".to_string())
+            )
+        );
+        // An id the question gives anyway needs no marker.
+        card.id = slug(&card.question);
+        assert_eq!(id_marker(&card), "");
+        // Text without a marker, or with an unusable one, is kept whole.
+        assert_eq!(take_id_marker("Just text.").1, None);
+        assert_eq!(
+            take_id_marker("x [planmark:a/b]"),
+            ("x [planmark:a/b]".to_string(), None)
+        );
     }
 
     #[test]

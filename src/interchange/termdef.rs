@@ -4,9 +4,11 @@
 //!
 //! An essay deck is written as one term per question (its definition is the
 //! model judgement) followed by one term per point: `For: headline` or
-//! `Against: headline`, whose definition is the point's detail.
+//! `Against: headline`, whose definition is the point's detail. A card whose
+//! id its question would not give ends its definition with `[planmark:ID]`,
+//! so a round trip keeps the id (and the card's study history).
 
-use super::{Imported, LineProblem, side_word, slug};
+use super::{Imported, LineProblem, id_marker, side_word, slug, take_id_marker};
 use crate::model::{Card, Deck, Point, Side};
 
 /// Separators as typed on the command line: `tab`, `comma`, `semicolon`,
@@ -76,13 +78,16 @@ pub fn import(text: &str, deck_id: &str, title: &str, term_sep: &str, card_sep: 
                     message: format!("point \"{term}\" comes before any question; skipped"),
                 }),
             },
-            None => cards.push(Card {
-                id: slug(term),
-                question: term.to_string(),
-                judgement: definition.to_string(),
-                tags: Vec::new(),
-                points: Vec::new(),
-            }),
+            None => {
+                let (judgement, id) = take_id_marker(definition);
+                cards.push(Card {
+                    id: id.unwrap_or_else(|| slug(term)),
+                    question: term.to_string(),
+                    judgement,
+                    tags: Vec::new(),
+                    points: Vec::new(),
+                });
+            }
         }
     }
     Imported::new(deck_id, title.to_string(), cards, problems)
@@ -94,8 +99,13 @@ pub fn export(deck: &Deck, term_sep: &str, card_sep: &str) -> String {
     let clean = |s: &str| s.replace(term_sep, " ").replace(card_sep, " ");
     let mut out = Vec::new();
     for c in &deck.cards {
+        // The id rides at the end of the definition when the question would
+        // not give it back (and the separators leave the marker whole).
+        let marker = Some(id_marker(c))
+            .filter(|m| !m.contains(term_sep) && !m.contains(card_sep))
+            .unwrap_or_default();
         out.push(format!(
-            "{}{term_sep}{}",
+            "{}{term_sep}{}{marker}",
             clean(&c.question),
             clean(&c.judgement)
         ));
