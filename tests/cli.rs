@@ -371,6 +371,65 @@ fn library_folders_add_rubrics_and_report_broken_files() {
 }
 
 #[test]
+fn a_broken_library_file_is_one_line_elsewhere_and_the_command_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("rubrics")).unwrap();
+    std::fs::create_dir(dir.path().join("decks")).unwrap();
+    std::fs::copy(
+        broken("unknown-key"),
+        dir.path().join("rubrics/broken.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("decks/bad-deck.toml"),
+        "id = \"bad\"\ntitle = \"Bad\"\n[[card]]\nid = \"x\"\nquestion = 3\n",
+    )
+    .unwrap();
+    let runs: [&[&str]; 3] = [
+        &["grade", "--rubric", "stalin-trotsky", "--format", "json"],
+        &["show", "russia-1917-53/stalin-trotsky"],
+        &["deck", "export", "russia-1917-53", "--to", "quizlet"],
+    ];
+    for args in runs {
+        let out = planmark()
+            .arg("--library")
+            .arg(dir.path())
+            .args(args)
+            .write_stdin("Lenin's testament, gen sec appointments")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(!out.stdout.is_empty(), "{args:?}: the command went on");
+        let err = String::from_utf8(out.stderr).unwrap();
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: one line per broken file:\n{err}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("broken.toml:7: unknown key `wieght`")
+                    && l.contains("rubric check")),
+            "{err}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("bad-deck.toml:5:")),
+            "{err}"
+        );
+        assert!(
+            !err.contains("did you mean"),
+            "{args:?}: no full error block:\n{err}"
+        );
+    }
+    // Where the library is the subject, the whole error is shown.
+    planmark()
+        .arg("--library")
+        .arg(dir.path())
+        .arg("rubrics")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("did you mean `weight`?"));
+}
+
+#[test]
 fn semicolon_csv_and_plan_keys_are_understood() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("class.csv");

@@ -66,7 +66,7 @@ impl Separators {
 
 /// A path as one shell word: quoted when it holds anything but plain
 /// characters.
-fn shell_word(s: &str) -> String {
+pub(super) fn shell_word(s: &str) -> String {
     if !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c))

@@ -5,7 +5,7 @@ use super::{Context, exit};
 use planmark::error::Error;
 
 pub fn decks(ctx: &Context) -> Result<u8, Error> {
-    let lib = ctx.library();
+    let lib = ctx.library_quiet();
     let mut t = render::new_table(ctx.color_stdout);
     t.set_header(vec!["Deck", "Title", "Cards", "From"]);
     for d in &lib.decks {
@@ -23,7 +23,7 @@ pub fn decks(ctx: &Context) -> Result<u8, Error> {
 }
 
 pub fn rubrics(ctx: &Context) -> Result<u8, Error> {
-    let lib = ctx.library();
+    let lib = ctx.library_quiet();
     let mut t = render::new_table(ctx.color_stdout);
     t.set_header(vec!["Rubric", "Card", "Factors", "Max mark", "From"]);
     for r in &lib.rubrics {

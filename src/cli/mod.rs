@@ -262,6 +262,8 @@ pub struct Context {
     pub db: PathBuf,
     /// A fixed time (unix seconds) from $PLANMARK_NOW, for tests and demos.
     pub fixed_now: Option<i64>,
+    /// Whether the library's broken files have been named once already.
+    library_warned: std::sync::atomic::AtomicBool,
 }
 
 impl Context {
@@ -292,6 +294,7 @@ impl Context {
             fixed_now: std::env::var("PLANMARK_NOW")
                 .ok()
                 .and_then(|v| v.trim().parse().ok()),
+            library_warned: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -316,7 +319,50 @@ impl Context {
         planmark::study::Store::open_read_only(&self.db)
     }
 
+    /// The library. A file in it that does not load is named on one line
+    /// (once per run), and the command goes on without it; `decks`,
+    /// `rubrics` and `rubric check` show the whole error ([`Context::library_quiet`]).
     pub fn library(&self) -> planmark::library::Library {
+        let lib = self.library_quiet();
+        if !self
+            .library_warned
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            for p in &lib.problems {
+                // Where and what, from the first error; the rest is one
+                // command away.
+                let first = p.diagnostics.first();
+                let line = first
+                    .and_then(|d| d.span.as_ref())
+                    .and_then(|span| p.text.get(..span.start))
+                    .map(|before| format!(":{}", before.matches('\n').count() + 1))
+                    .unwrap_or_default();
+                let what = first.map_or_else(
+                    || "it does not load".to_string(),
+                    |d| d.message.split_whitespace().collect::<Vec<_>>().join(" "),
+                );
+                let more = if p.text.is_empty() || planmark::library::looks_like_deck(&p.text) {
+                    String::new()
+                } else {
+                    format!(
+                        " (`planmark rubric check {}` shows every problem)",
+                        deck_cmds::shell_word(&p.path.display().to_string())
+                    )
+                };
+                eprintln!(
+                    "{}",
+                    render::warning_line(
+                        &format!("skipped {}{line}: {what}{more}", p.path.display()),
+                        self.color_stderr
+                    )
+                );
+            }
+        }
+        lib
+    }
+
+    /// The library, its broken files left to the caller to report.
+    pub fn library_quiet(&self) -> planmark::library::Library {
         planmark::library::Library::load(&self.library_dirs)
     }
 

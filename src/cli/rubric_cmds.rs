@@ -225,7 +225,8 @@ fn sources(lib: &Library, names: &[String]) -> Result<Vec<(PathBuf, String)>> {
 }
 
 fn check(ctx: &Context, args: CheckArgs) -> Result<u8> {
-    let lib = ctx.library();
+    // Broken library files are checked (and shown in full) like any other.
+    let lib = ctx.library_quiet();
     let files = sources(&lib, &args.rubrics)?;
     let (mut errors, mut warnings, mut notes) = (0, 0, 0);
     for (path, text) in &files {
