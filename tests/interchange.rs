@@ -558,3 +558,90 @@ fn quizlet_round_trip_keeps_card_ids_chosen_by_hand() {
     let again = termdef::import(&edited, "ru", "Russia", "\t", "\n");
     assert_eq!(again.deck.cards[0].id, "stalin-trotsky");
 }
+
+/// The backquoted `planmark …` command a run printed.
+fn suggested(stdout: &[u8]) -> String {
+    String::from_utf8(stdout.to_vec())
+        .unwrap()
+        .split('`')
+        .find(|part| part.starts_with("planmark "))
+        .expect("a suggested command in backquotes")
+        .to_string()
+}
+
+/// Runs a printed command line as the user would, through the shell, with
+/// this build first on PATH.
+fn run_as_printed(
+    line: &str,
+    cwd: &std::path::Path,
+    data: &std::path::Path,
+) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("planmark");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .current_dir(cwd)
+        .env("PATH", path)
+        .env("XDG_DATA_HOME", data)
+        .env_remove("PLANMARK_LIBRARY")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_next_step_after_import_runs_exactly_as_printed_for_the_first_card_without_a_rubric() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The first card is the shipped `stalin-trotsky`, which has a rubric;
+    // the second has none.
+    let text = "Why did Stalin win?\tThe party machine. [planmark:stalin-trotsky]\n\
+                For: Gen Sec\tappointments\n\
+                Was NEP a retreat?\tYes, for now.\n\
+                For: Kronstadt\tthe mutiny of 1921\n";
+    std::fs::write(dir.path().join("set.txt"), text).unwrap();
+    std::fs::create_dir(dir.path().join("my decks")).unwrap();
+    // Into a folder whose name needs quoting, and into the library itself.
+    let runs: [&[&str]; 2] = [&["-o", "my decks/ru.toml"], &[]];
+    for extra in runs {
+        let out = planmark()
+            .current_dir(dir.path())
+            .env("XDG_DATA_HOME", &data)
+            .args([
+                "deck",
+                "import",
+                "set.txt",
+                "--id",
+                "russia-1917-53",
+                "--force",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let line = suggested(&out.stdout);
+        assert!(
+            line.contains("--card russia-1917-53/was-nep-a-retreat"),
+            "{line}"
+        );
+        let ran = run_as_printed(&line, dir.path(), &data);
+        let rubric = String::from_utf8_lossy(&ran.stdout);
+        assert!(
+            ran.status.success(),
+            "`{line}` failed: {}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        assert!(
+            rubric.contains("card = \"russia-1917-53/was-nep-a-retreat\""),
+            "{rubric}"
+        );
+    }
+}

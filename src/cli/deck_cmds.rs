@@ -308,26 +308,35 @@ fn import(ctx: &Context, args: ImportArgs) -> Result<u8> {
             if problems.len() == 1 { "" } else { "s" }
         );
     }
-    let has_rubric = deck
+    // The first card no rubric marks yet, if any.
+    let unmarked = deck
         .cards
         .iter()
-        .all(|c| library.rubric_for_card(&deck.id, &c.id).is_some());
-    if !has_rubric {
-        // A deck written with -o outside the library folders is found only
-        // when its folder is named.
-        let in_library = args.output.is_none();
-        let library = if in_library {
+        .find(|c| library.rubric_for_card(&deck.id, &c.id).is_none());
+    if let Some(card) = unmarked {
+        // A bare `planmark` finds decks only in the data dir's library; a
+        // deck written anywhere else is found when its folder is named.
+        let found_by_default = args.output.is_none()
+            && ctx.library_dirs.first() == planmark::library::search_dirs(&[], None).first();
+        let library = if found_by_default {
             String::new()
         } else {
-            let dir = target
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            // The -o file's folder, or the library above `decks/`.
+            let folder = target.parent().unwrap_or(Path::new("."));
+            let dir = match args.output {
+                Some(_) => folder,
+                None => folder.parent().unwrap_or(folder),
+            };
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
             format!("--library {} ", shell_word(&dir.display().to_string()))
         };
         println!(
             "Next: `planmark {library}rubric new --card {}/{}` drafts a rubric so plans can be graded.",
-            deck.id, deck.cards[0].id
+            deck.id, card.id
         );
     }
     Ok(exit::OK)
