@@ -645,3 +645,15 @@ fn the_next_step_after_import_runs_exactly_as_printed_for_the_first_card_without
         );
     }
 }
+
+#[test]
+fn a_card_whose_question_starts_like_a_point_survives_an_anki_round_trip() {
+    // A page card can ask "For: …?"; exported, its note has a planmark tag,
+    // so it is read back as a card, not as a point note.
+    let page = "Odd set\n\n1\n\nFor: how far was NEP a retreat?\n\n  • Largely.\n\n2\n\nFor\n\n  • Kronstadt; 1921\n";
+    let deck = knowt::import(page, "x").deck;
+    assert_eq!(deck.cards.len(), 1);
+    let back = anki::import(&anki::export(&deck), "x");
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    assert_eq!(back.deck.cards, deck.cards);
+}

@@ -173,12 +173,16 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         } else {
             field(back_idx).lines().map(str::to_string).collect()
         };
+        let tags = field(tags_idx);
         // One note per point: `For: headline` on the front, the detail on
-        // the back, a point of the card before it.
+        // the back, a point of the card before it. A note [`export`] wrote
+        // (it has a `planmark::` tag) is a card whatever its question says.
+        let ours = tags.split_whitespace().any(|t| t.starts_with("planmark::"));
         if let Some((side, headline)) = front
             .trim()
             .split_once(':')
             .and_then(|(s, h)| side_word(s).map(|side| (side, h.trim())))
+            .filter(|_| !ours)
         {
             let detail = back
                 .iter()
@@ -203,7 +207,6 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             }
             continue;
         }
-        let tags = field(tags_idx);
         // A `planmark::ID` tag keeps the card's id across a round trip, when
         // it is a valid id; otherwise the id comes from the question.
         let tagged = tags
