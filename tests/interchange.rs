@@ -657,3 +657,15 @@ fn a_card_whose_question_starts_like_a_point_survives_an_anki_round_trip() {
     assert!(back.problems.is_empty(), "{:?}", back.problems);
     assert_eq!(back.deck.cards, deck.cards);
 }
+
+#[test]
+fn short_text_in_brackets_is_a_bullet_not_page_furniture() {
+    // "0.0(0)" is a page's rating; "(a)" under a card is what someone wrote.
+    let page = "Set\n\n0.0(0)\n\n1\n\nHow far (c)?\n\n  • (a)\n\n2\n\nFor\n\n  • (b)\n";
+    let imported = knowt::import(page, "x");
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+    let card = &imported.deck.cards[0];
+    assert_eq!(card.question, "How far (c)?");
+    assert_eq!(card.judgement, "(a)");
+    assert_eq!(card.points[0].headline, "(b)");
+}

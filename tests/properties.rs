@@ -4,7 +4,7 @@
 //! keep every card and point. The fuzz targets in `fuzz/` go further.
 
 use planmark::Grader;
-use planmark::interchange::{anki, termdef};
+use planmark::interchange::{anki, knowt, termdef};
 use planmark::library::Library;
 use planmark::model::{Card, Deck, Point, Side, parse_rubric};
 use proptest::prelude::*;
@@ -210,6 +210,29 @@ proptest! {
             let ids: Vec<&str> = d.cards.iter().map(|c| c.id.as_str()).collect();
             let back_ids: Vec<&str> = back.cards.iter().map(|c| c.id.as_str()).collect();
             prop_assert_eq!(ids, back_ids);
+        }
+    }
+
+    #[test]
+    fn page_round_trips_keep_every_card_point_and_id(d in deck_for(false)) {
+        let text = knowt::export(&d);
+        let imported = knowt::import(&text, "d");
+        prop_assert!(imported.problems.is_empty(), "{:?}\n{}", imported.problems, text);
+        let back = imported.deck;
+        // A page has one line per bullet, spaces collapsed.
+        let line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(&back.title, &d.title);
+        prop_assert_eq!(back.cards.len(), d.cards.len());
+        for (b, c) in back.cards.iter().zip(&d.cards) {
+            prop_assert_eq!(&b.id, &c.id);
+            prop_assert_eq!(&b.question, &line(&c.question));
+            prop_assert_eq!(&b.judgement, &line(&c.judgement));
+            prop_assert_eq!(b.points.len(), c.points.len(), "{}", text);
+            for (p, q) in b.points.iter().zip(&c.points) {
+                prop_assert_eq!(p.side, q.side);
+                prop_assert_eq!(&p.headline, &line(&q.headline), "{}", text);
+                prop_assert_eq!(&p.detail, &line(&q.detail), "{}", text);
+            }
         }
     }
 }

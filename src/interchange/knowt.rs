@@ -68,7 +68,11 @@ fn is_chrome(line: &str) -> bool {
         || l.starts_with("spaced repetitionspaced")
         || l.starts_with("heart puzzle")
         || l.starts_with("flashcardsflash")
-        || (l.len() <= 7 && l.contains('(') && l.contains(')'))
+        // A rating such as "0.0(0)" or "4.5(12)".
+        || (l.len() <= 9
+            && l.contains('(')
+            && l.ends_with(')')
+            && l.chars().all(|c| c.is_ascii_digit() || "().".contains(c)))
         || (l.contains('/') && l.chars().all(|c| c.is_ascii_digit() || c == '/'))
 }
 
@@ -112,7 +116,8 @@ fn unnumbered(lines: &[&str]) -> Vec<RawCard> {
     let mut raw: Vec<RawCard> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim();
-        if t.is_empty() || is_chrome(t) {
+        // Page furniture is never a bullet: a short bullet such as "(a)" is text.
+        if t.is_empty() || (bullet(line).is_none() && is_chrome(t)) {
             continue;
         }
         match bullet(line) {
@@ -169,7 +174,8 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         let Some(card) = current.as_mut() else {
             continue;
         };
-        if t.is_empty() || is_chrome(t) {
+        // Page furniture is never a bullet: a short bullet such as "(a)" is text.
+        if t.is_empty() || (bullet(line).is_none() && is_chrome(t)) {
             continue;
         }
         match bullet(line) {
