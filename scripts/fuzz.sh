@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the cargo-fuzz targets in fuzz/ one after another.
+# Runs the cargo-fuzz targets in fuzz/ one after another: grade_plan,
+# load_rubric, load_deck, import_deck, class_csv (grade --csv) and
+# class_jsonl (grade --jsonl).
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
