@@ -92,3 +92,31 @@ pub fn read_text(path: &std::path::Path, limit: u64, what: &'static str) -> Resu
         other => other,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_error(errno: i32) -> String {
+        Error::Write {
+            path: PathBuf::from("out/deck.toml"),
+            source: std::io::Error::from_raw_os_error(errno),
+        }
+        .to_string()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_full_disk_or_quota_is_named_in_words() {
+        let full = "cannot write out/deck.toml: the disk is full; free some space and try again";
+        assert_eq!(write_error(libc::ENOSPC), full);
+        assert_eq!(write_error(libc::EDQUOT), full);
+        // Other failures keep the system's own words, and say "write".
+        let denied = write_error(libc::EACCES);
+        assert!(
+            denied.starts_with("cannot write out/deck.toml: Permission denied"),
+            "{denied}"
+        );
+        assert!(!denied.contains("disk is full"));
+    }
+}

@@ -861,3 +861,118 @@ fn an_older_database_in_a_read_only_folder_is_read_through_an_upgraded_copy() {
     assert_eq!(version, 1, "the read-only file was left as it was");
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+// ---- writes that cannot happen ----
+
+#[test]
+fn a_file_where_a_folder_should_be_says_cannot_write_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "notes", "not a folder");
+    let plan = write(
+        dir.path(),
+        "p.txt",
+        "- T arrogant\n- gen sec appointments\n",
+    );
+    let out = file.join("deck.toml");
+    planmark()
+        .args(["deck", "export", "russia-1917-53", "--to", "toml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "cannot write {}: {} is a file, not a folder",
+            out.display(),
+            file.display()
+        )))
+        .stderr(predicate::str::contains("cannot read").not());
+    // The same one level deeper, where the folder would have to be made.
+    let deeper = file.join("decks").join("deck.toml");
+    planmark()
+        .args(["deck", "export", "russia-1917-53", "--to", "toml", "-o"])
+        .arg(&deeper)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "cannot write {}: {} is a file, not a folder",
+            deeper.display(),
+            file.display()
+        )));
+    let report = file.join("report.html");
+    planmark()
+        .args(["grade", "-r", "stalin-trotsky", "--report"])
+        .arg(&report)
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "cannot write {}: Not a directory",
+            report.display()
+        )));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+}
+
+#[test]
+fn a_read_only_folder_says_cannot_write_and_leaves_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let root = tempfile::tempfile_in(&ro).is_ok();
+    let mut c = if root {
+        match as_nobody(&ro) {
+            Some(c) => c,
+            None => return,
+        }
+    } else {
+        planmark()
+    };
+    let out = ro.join("deck.toml");
+    c.args(["deck", "export", "russia-1917-53", "--to", "toml", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "cannot write {}: Permission denied",
+            out.display()
+        )));
+    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), 0);
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_full_disk_is_named_in_words_not_an_error_code() {
+    // /dev/full refuses every write with ENOSPC, as a full disk does.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    };
+    let bin = std::env::var_os("PLANMARK_TEST_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_planmark").into());
+    let mut child = std::process::Command::new(bin)
+        .args(["grade", "-r", "stalin-trotsky", "--format", "json"])
+        .env_remove("PLANMARK_LIBRARY")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"- T arrogant\n- gen sec appointments\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cannot write <stdout>: the disk is full; free some space and try again"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+}

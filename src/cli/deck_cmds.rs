@@ -163,7 +163,14 @@ fn sniff(path: &Path, text: &str) -> Interchange {
 /// crash never leaves half a deck where the old one was.
 fn write_new(path: &Path, text: &str, force: bool) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            // "File exists" would not say which file, or why it matters.
+            let why = match dir.ancestors().find(|d| d.is_file()) {
+                Some(file) => format!("{} is a file, not a folder", file.display()),
+                None => format!("cannot create the folder {}: {e}", dir.display()),
+            };
+            bail!("cannot write {}: {why}", path.display());
+        }
     }
     planmark::fsutil::write_atomic(path, text.as_bytes(), force)?;
     Ok(())

@@ -1116,4 +1116,28 @@ mod tests {
         assert_eq!(text_hash(""), "cbf29ce484222325");
         assert_ne!(text_hash("a"), text_hash("b"));
     }
+
+    #[test]
+    fn a_full_disk_is_named_whichever_way_sqlite_reports_it() {
+        use rusqlite::ffi;
+        let path = Path::new("data/planmark.db");
+        let failure = |code| rusqlite::Error::SqliteFailure(ffi::Error::new(code), None);
+        for code in [
+            ffi::SQLITE_FULL,
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+            ffi::SQLITE_IOERR_SHMSIZE,
+        ] {
+            let e = classify(path, failure(code));
+            assert!(matches!(e, StoreError::DiskFull { .. }), "{code}: {e:?}");
+            assert_eq!(
+                e.to_string(),
+                "cannot write to the database data/planmark.db: the disk is full; \
+                 free some space and try again (nothing was lost: the last save stands)"
+            );
+        }
+        // A failed read is not a full disk.
+        let e = classify(path, failure(ffi::SQLITE_IOERR_READ));
+        assert!(!e.to_string().contains("disk is full"), "{e}");
+    }
 }
