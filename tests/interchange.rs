@@ -294,8 +294,9 @@ fn separator_options_imply_quizlet_and_the_next_step_names_the_library() {
     assert!(dir.path().join("r.toml").exists());
 }
 
-/// Cards as a teacher might write them: the first question starts with `#`
-/// (as a broken Anki header line imports), and a detail runs over two lines.
+/// Cards as a teacher might write them: questions that start like a point
+/// note (`For: …`) or with `#` (as a broken Anki header line imports), and a
+/// judgement and a detail that run over two lines.
 fn awkward_deck() -> Deck {
     use planmark::model::{Card, Point, Side};
     let card = |id: &str, question: &str, judgement: &str, points: Vec<Point>| Card {
@@ -310,6 +311,12 @@ fn awkward_deck() -> Deck {
         title: "Awkward".into(),
         description: None,
         cards: vec![
+            card(
+                "for-the-party",
+                "For: how far was Stalin's rise the party machine's work?",
+                "Mostly.",
+                Vec::new(),
+            ),
             card(
                 "hash",
                 "#1 question: how far did the NEP save the revolution?",

@@ -125,8 +125,8 @@ fn lines() -> impl Strategy<Value = String> {
 }
 
 /// Decks for a format: `rich` ones (for Anki) also have multi-line
-/// judgements and details and questions that start with `#`, which Quizlet
-/// text has no way to hold.
+/// judgements and details, and questions that start with `#` or like a
+/// point note (`For: `), which Quizlet text has no way to hold.
 fn deck_for(rich: bool) -> impl Strategy<Value = Deck> {
     let text = move || {
         if rich {
@@ -149,15 +149,15 @@ fn deck_for(rich: bool) -> impl Strategy<Value = Deck> {
     // are: a round trip must keep them too.
     let card = (
         field(),
-        any::<bool>(),
+        prop::sample::select(vec!["", "#", "For: ", "Against: "]),
         text(),
         prop::collection::vec(point, 0..6),
         "[a-z][a-z0-9-]{0,20}",
     )
-        .prop_map(move |(q, hash, j, points, id)| Card {
+        .prop_map(move |(q, start, j, points, id)| Card {
             id,
-            question: if rich && hash {
-                format!("#{q}?")
+            question: if rich {
+                format!("{start}{q}?")
             } else {
                 format!("{q}?")
             },
