@@ -1110,3 +1110,413 @@ async fn rubric_check_and_test_show_their_diagnostics() {
         "the library's samples are tested"
     );
 }
+
+#[tokio::test]
+async fn check_and_every_study_mode_post_need_the_csrf_token() {
+    let s = server();
+    // Real forms for each mode, as their pages give them, minus the token.
+    let sort = get(&s.app, &format!("/sort?card={CARD}")).await.body;
+    let matching = get(&s.app, &format!("/match?card={CARD}&n=5")).await.body;
+    let learn = get(&s.app, &format!("/learn?card={CARD}")).await.body;
+    let test = get(&s.app, "/test?n=3").await.body;
+    let fields_of = |page: &str, names: &[&str]| -> Vec<(String, String)> {
+        names
+            .iter()
+            .map(|n| (n.to_string(), field(page, n)))
+            .collect()
+    };
+    let mut cases: Vec<(&str, Vec<(String, String)>)> = vec![
+        (
+            "/practice/check",
+            vec![("card".into(), CARD.into()), ("plan".into(), PLAN.into())],
+        ),
+        (
+            "/flashcards",
+            vec![
+                ("card".into(), CARD.into()),
+                ("rating".into(), "easy".into()),
+                ("deck".into(), String::new()),
+            ],
+        ),
+    ];
+    let mut f = fields_of(
+        &sort,
+        &["deck", "card", "seed", "answers", "started", "run"],
+    );
+    f.push(("stop".into(), "1".into()));
+    cases.push(("/sort", f));
+    let mut f = fields_of(
+        &matching,
+        &["deck", "card", "n", "seed", "tries", "started", "run"],
+    );
+    f.push(("stop".into(), "1".into()));
+    cases.push(("/match", f));
+    let mut f = fields_of(&learn, &["card", "lines", "started", "run"]);
+    f.push(("line".into(), "Lenins testament".into()));
+    f.push(("stop".into(), "1".into()));
+    cases.push(("/learn", f));
+    let mut f = fields_of(&test, &["deck", "n", "seed", "started", "run"]);
+    f.push(("plan0".into(), PLAN.into()));
+    cases.push(("/test", f));
+    for (uri, fields) in &cases {
+        for token in [None, Some("0123456789abcdef0123456789abcdef")] {
+            let mut fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            if let Some(t) = token {
+                fields.push(("csrf", t));
+            }
+            let r = post(&s.app, uri, &fields).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri} with {token:?}");
+            assert!(r.body.contains("security token"), "{uri}: {}", r.body);
+        }
+    }
+    let st = store(&s.db);
+    assert!(st.open_drafts().unwrap().is_empty(), "no draft saved");
+    assert!(st.card_state(CARD).unwrap().is_none(), "no review recorded");
+    assert!(st.sessions(None).unwrap().is_empty(), "no session recorded");
+    // The same forms with the token go through (so the refusals above were
+    // the token's doing, not a malformed form).
+    let token = csrf(&s.app).await;
+    for (uri, fields) in &cases {
+        let mut fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        fields.push(("csrf", &token));
+        let r = post(&s.app, uri, &fields).await;
+        assert!(
+            r.status == StatusCode::OK || r.status == StatusCode::SEE_OTHER,
+            "{uri}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    let st = store(&s.db);
+    assert_eq!(
+        st.sessions(None).unwrap().len(),
+        4,
+        "sort, match, learn, test"
+    );
+    assert!(st.card_state(CARD).unwrap().is_some(), "flashcard rated");
+}
+
+/// Posts the hidden fields `names` of `page` plus `extra` to `uri`.
+async fn step(
+    app: &Router,
+    uri: &str,
+    page: &str,
+    names: &[&str],
+    extra: &[(&str, &str)],
+) -> Reply {
+    let values: Vec<String> = names.iter().map(|n| field(page, n)).collect();
+    let mut fields: Vec<(&str, &str)> = names
+        .iter()
+        .copied()
+        .zip(values.iter().map(String::as_str))
+        .collect();
+    fields.extend_from_slice(extra);
+    post(app, uri, &fields).await
+}
+
+const MATCH_FIELDS: [&str; 7] = ["deck", "card", "n", "seed", "tries", "started", "run"];
+const LEARN_FIELDS: [&str; 4] = ["card", "lines", "started", "run"];
+
+fn match_game_of(page: &str) -> planmark::modes::matching::MatchGame {
+    let seed: u64 = field(page, "seed").parse().unwrap();
+    let lib = Library::builtin();
+    let cards = planmark::modes::session::cards(&lib, None, Some(CARD)).unwrap();
+    planmark::modes::matching::MatchGame::new(
+        planmark::modes::session::match_pairs(&cards, 5, seed),
+        seed,
+    )
+}
+
+#[tokio::test]
+async fn sessions_closed_half_way_record_nothing() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    // Sort: one right answer, then the tab is closed.
+    let page = get(&s.app, &format!("/sort?card={CARD}")).await.body;
+    let right = side_of(CARD, &headline_shown(&page));
+    let r = sort_step(&s.app, &token, &page, ("side", right)).await;
+    assert!(r.body.contains("✓ Right"), "{}", r.body);
+    // Match: one right pair.
+    let page = get(&s.app, &format!("/match?card={CARD}&n=5")).await.body;
+    let answer = match_game_of(&page).answer_for(0);
+    let (num, letter) = answer.split_at(answer.len() - 1);
+    let r = step(
+        &s.app,
+        "/match",
+        &page,
+        &MATCH_FIELDS,
+        &[("csrf", &token), ("headline", num), ("detail", letter)],
+    )
+    .await;
+    assert!(!r.body.contains("id=\"match-result\""), "still playing");
+    // Learn: one factor recalled.
+    let page = get(&s.app, &format!("/learn?card={CARD}")).await.body;
+    let r = step(
+        &s.app,
+        "/learn",
+        &page,
+        &LEARN_FIELDS,
+        &[("csrf", &token), ("line", "Lenins testamant")],
+    )
+    .await;
+    assert!(r.body.contains("Recalled 1 of 19"), "{}", r.body);
+    assert!(!r.body.contains("id=\"learn-result\""), "still learning");
+    // A practice test opened and never handed in.
+    assert_eq!(get(&s.app, "/test?n=3").await.status, StatusCode::OK);
+    assert!(
+        store(&s.db).sessions(None).unwrap().is_empty(),
+        "nothing recorded for sessions left half way"
+    );
+}
+
+#[tokio::test]
+async fn stopped_match_learn_and_test_sessions_never_raise_a_score() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    // Match: one right pair of five, then Stop.
+    let page = get(&s.app, &format!("/match?card={CARD}&n=5")).await.body;
+    let answer = match_game_of(&page).answer_for(0);
+    let (num, letter) = answer.split_at(answer.len() - 1);
+    let page = step(
+        &s.app,
+        "/match",
+        &page,
+        &MATCH_FIELDS,
+        &[("csrf", &token), ("headline", num), ("detail", letter)],
+    )
+    .await
+    .body;
+    let done = step(
+        &s.app,
+        "/match",
+        &page,
+        &MATCH_FIELDS,
+        &[("csrf", &token), ("stop", "1")],
+    )
+    .await
+    .body;
+    assert!(done.contains("id=\"match-result\""), "{done}");
+    assert!(!done.contains("personal best"), "{done}");
+    let m = store(&s.db).sessions(Some("match")).unwrap();
+    assert_eq!(
+        (m[0].correct, m[0].total),
+        (1, 5),
+        "unmatched pairs are not right"
+    );
+    // A stopped round is no personal best to beat.
+    let again = get(&s.app, &format!("/match?card={CARD}&n=5")).await.body;
+    assert!(again.contains("No clean round"), "{again}");
+    assert!(!again.contains("Personal best for"));
+
+    // Learn: given up at once, nothing recalled.
+    let page = get(&s.app, &format!("/learn?card={CARD}")).await.body;
+    let done = step(
+        &s.app,
+        "/learn",
+        &page,
+        &LEARN_FIELDS,
+        &[
+            ("csrf", &token),
+            ("line", "Lenins testamant"),
+            ("stop", "1"),
+        ],
+    )
+    .await
+    .body;
+    assert!(done.contains("Recalled 0 of 19 factors."), "{done}");
+    let l = store(&s.db).sessions(Some("learn")).unwrap();
+    assert_eq!(
+        (l[0].correct, l[0].total),
+        (0, 19),
+        "a line sent with Stop is not counted"
+    );
+
+    // Test: handed in blank, every item is marked wrong.
+    let page = get(&s.app, "/test?n=3").await.body;
+    let r = step(
+        &s.app,
+        "/test",
+        &page,
+        &["deck", "n", "seed", "started", "run"],
+        &[("csrf", &token)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let t = store(&s.db).sessions(Some("test")).unwrap();
+    assert_eq!(
+        (t[0].correct, t[0].total),
+        (0, 1000),
+        "{}",
+        t[0].details_json
+    );
+}
+
+#[tokio::test]
+async fn the_live_panel_says_possibly_for_a_weak_credit() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    let live = |plan: &'static str| {
+        let token = token.clone();
+        let app = s.app.clone();
+        async move {
+            send(
+                &app,
+                Request::post("/practice/live")
+                    .header(header::HOST, HOST)
+                    .header("x-csrf-token", token)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(form(&[("card", CARD), ("plan", plan)])))
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    // "Untied" is a real word one slip from "United": only possibly the
+    // United Opposition.
+    let r = live("- Untied Opposition\n").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let item = factor_item(&r.body, "united-opposition");
+    assert!(item.contains("possibly:"), "{item}");
+    assert!(item.contains("a real word read as a slip"), "{item}");
+    assert!(
+        item.contains("possibly covered"),
+        "said to screen readers: {item}"
+    );
+    assert!(!item.contains("✓"), "no plain tick: {item}");
+    // Spelt right, it is a plain credit.
+    let r = live("- United Opposition\n").await;
+    let item = factor_item(&r.body, "united-opposition");
+    assert!(item.contains("✓") && !item.contains("possibly"), "{item}");
+}
+
+/// The live panel's list item for factor `id`.
+fn factor_item(body: &str, id: &str) -> String {
+    let key = format!("data-factor=\"{id}\"");
+    let start = body
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {id} in {body}"));
+    let end = body[start..].find("</li>").unwrap() + start;
+    body[start..end].to_string()
+}
+
+/// Every `<input>`, `<textarea>` and `<select>` a student can fill in on
+/// `body` has a label: a `<label for>` naming its id, a wrapping `<label>`,
+/// or an `aria-label`.
+fn unlabelled_controls(body: &str) -> Vec<String> {
+    let mut bad = Vec::new();
+    for tag in ["<input", "<textarea", "<select"] {
+        let mut at = 0;
+        while let Some(i) = body[at..].find(tag) {
+            let start = at + i;
+            let end = body[start..].find('>').unwrap() + start;
+            let el = &body[start..=end];
+            at = end;
+            if el.contains("type=\"hidden\"") || el.contains("type=\"submit\"") {
+                continue;
+            }
+            if el.contains("aria-label=") {
+                continue;
+            }
+            if let Some(id) = el.split("id=\"").nth(1).and_then(|r| r.split('"').next()) {
+                if body.contains(&format!("for=\"{id}\"")) {
+                    continue;
+                }
+            }
+            // Inside a <label> that has not closed yet.
+            let before = &body[..start];
+            if before.rfind("<label").unwrap_or(0) > before.rfind("</label>").unwrap_or(0) {
+                continue;
+            }
+            bad.push(el.to_string());
+        }
+    }
+    bad
+}
+
+#[tokio::test]
+async fn every_field_has_a_label_and_focus_is_visible() {
+    let s = server();
+    let token = csrf(&s.app).await;
+    // A page of each kind, including a practice page with a draft and a
+    // finished attempt with its rating form.
+    post(
+        &s.app,
+        "/practice/live",
+        &[("csrf", &token), ("card", CARD), ("plan", PLAN)],
+    )
+    .await;
+    let mut pages = vec![];
+    for uri in [
+        "/",
+        "/practice",
+        &format!("/practice?card={CARD}&timed=30"),
+        "/flashcards",
+        &format!("/sort?card={CARD}"),
+        &format!("/match?card={CARD}&n=5"),
+        &format!("/learn?card={CARD}"),
+        "/test?n=6",
+        "/teacher",
+        "/history",
+        "/stats",
+    ] {
+        let r = get(&s.app, uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}");
+        pages.push((uri.to_string(), r.body));
+    }
+    let fields_seen: usize = pages
+        .iter()
+        .map(|(_, b)| b.matches("<textarea").count() + b.matches("<select").count())
+        .sum();
+    assert!(fields_seen >= 3, "the pages checked have fields to fill in");
+    for (uri, body) in &pages {
+        assert_eq!(unlabelled_controls(body), Vec::<String>::new(), "{uri}");
+        assert!(body.contains("<html lang=\"en\">"), "{uri}");
+        assert!(body.contains("Skip to content"), "{uri}");
+    }
+    // The checker does catch a field without a label.
+    assert_eq!(
+        unlabelled_controls("<p><input type=\"text\" name=\"x\"></p>").len(),
+        1
+    );
+    let css = get(&s.app, "/assets/style.css").await.body;
+    assert!(
+        css.contains(":focus-visible { outline: 3px solid"),
+        "focus is outlined"
+    );
+    // No rule hides the outline again.
+    assert!(!css.contains("outline: none") && !css.contains("outline: 0"));
+    // The text colours meet WCAG AA (4.5:1) on white.
+    for name in ["--ink", "--muted", "--blue", "--green", "--red", "--amber"] {
+        let at = css
+            .find(&format!("{name}: #"))
+            .unwrap_or_else(|| panic!("{name}"))
+            + name.len()
+            + 3;
+        let hex = &css[at..at + 6];
+        let ratio = contrast(hex, "ffffff");
+        assert!(ratio >= 4.5, "{name} #{hex} on white: {ratio:.2}");
+    }
+}
+
+/// WCAG contrast ratio of two `rrggbb` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let lum = |hex: &str| {
+        let ch = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(0) + 0.7152 * ch(2) + 0.0722 * ch(4)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}

@@ -200,11 +200,21 @@ pub fn live_panel(r: Option<&GradeResult>, plan: &str) -> Markup {
         }
         ul.factors {
             @for f in &r.factors {
-                li.factor.covered[f.covered].missing[!f.covered] data-factor=(f.id) {
-                    (tick(f.covered)) " "
+                li.factor.covered[f.covered].missing[!f.covered].weak[f.is_weak()] data-factor=(f.id) {
+                    @if f.is_weak() {
+                        span.tick.maybe aria-hidden="true" { "?" } span.sr { "possibly covered: " }
+                    } @else {
+                        (tick(f.covered))
+                    }
+                    " "
                     span.label { (f.label) }
                     " " span.side { "(" (f.side.as_str()) ")" }
-                    @if f.covered {
+                    @if f.is_weak() {
+                        @let why = f.matches.iter().find_map(|m| m.weakness()).unwrap_or("an uncertain match");
+                        " " span.words.possibly {
+                            "possibly: " @if let Some(m) = f.matches.first() { mark.factor { (m.text) } } " (" (why) "): write it out in full so it is read for sure"
+                        }
+                    } @else if f.covered {
                         " " span.words {
                             @for m in &f.matches { mark.factor { (m.text) } " " }
                         }
