@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Load test of `planmark serve`'s live-marking request (save the draft and
 # mark the plan), on 127.0.0.1 only. Starts a release server on a fresh
-# database, then runs examples/load_serve.rs: 50 clients sending a 300-word
-# plan back to back. Prints the latency percentiles of each round and the
-# server's resident memory after each, to show it stays flat.
+# database, then runs examples/load_serve.rs with 50 clients sending a
+# 300-word plan:
+#   - at typing pace: each client waits 250 ms after an answer before its
+#     next request, as the page does (50 students typing without a break);
+#   - back to back: each client sends as soon as its answer came (the most
+#     the server can do), ROUNDS rounds in which every client carries on its
+#     own draft, with the server's resident memory after each, to show it
+#     stays flat.
+# Prints the latency percentiles of each run and the load average.
 #
 #   scripts/load-serve.sh [CLIENTS] [REQUESTS_PER_ROUND] [ROUNDS]
 #
@@ -27,10 +33,12 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$server/status"; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+load_serve=target/release/examples/load_serve
 echo "server pid $server on 127.0.0.1:$port; $(nproc) cores; resident memory at start: $(rss)"
-target/release/examples/load_serve "http://127.0.0.1:$port" "$clients" 1000 >/dev/null
+"$load_serve" "http://127.0.0.1:$port" "$clients" 1000 >/dev/null
 echo "after a 1,000-request warm-up: $(rss)"
-for r in $(seq "$rounds"); do
-  line=$(target/release/examples/load_serve "http://127.0.0.1:$port" "$clients" "$per_round")
-  echo "round $r: $line; memory $(rss)"
-done
+line=$("$load_serve" "http://127.0.0.1:$port" "$clients" "$((per_round / 2))" 250)
+echo "typing pace: $line; load average $(load)"
+"$load_serve" "http://127.0.0.1:$port" "$clients" "$per_round" 0 "$rounds" "$server"
+echo "load average $(load)"

@@ -3,6 +3,11 @@
 //! or the CLI waits (SQLite's 5-second busy timeout, then a few retries), so
 //! the student never sees "database is locked". A write that has started
 //! runs to the end even if the browser goes away meanwhile.
+//!
+//! Draft saves, one per pause in typing from every open practice page, go
+//! through one writer connection behind a mutex ([`Db::write`]): they queue
+//! in this process, in order, instead of colliding in SQLite, whose busy
+//! handler sleeps a millisecond or more before it looks again.
 
 use super::App;
 use super::error::WebError;
@@ -19,6 +24,8 @@ const RETRIES: u32 = 3;
 pub struct Db {
     path: PathBuf,
     pool: Mutex<Vec<Store>>,
+    /// The connection draft saves share, opened on first use.
+    writer: Mutex<Option<Store>>,
 }
 
 impl Db {
@@ -27,7 +34,25 @@ impl Db {
         Ok(Db {
             path: path.to_path_buf(),
             pool: Mutex::new(vec![first]),
+            writer: Mutex::new(None),
         })
+    }
+
+    /// Runs `f` on the writer connection, one caller at a time. Blocks: call
+    /// it on a blocking thread.
+    pub fn write<T>(
+        &self,
+        f: impl FnMut(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // A panic while holding the lock leaves the connection usable:
+        // every write is its own transaction.
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let store = match guard.take() {
+            Some(s) => s,
+            None => Store::open(&self.path)?,
+        };
+        let store = guard.insert(store);
+        with_retries(store, f)
     }
 
     fn take(&self) -> Result<Store, StoreError> {
@@ -46,26 +71,30 @@ impl Db {
         }
     }
 
-    fn call<T>(
-        &self,
-        mut f: impl FnMut(&mut Store) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut tries = 0;
-        loop {
-            let mut store = self.take()?;
-            let result = f(&mut store);
-            match result {
-                Err(StoreError::Busy { .. }) if tries < RETRIES => {
-                    self.give_back(store);
-                    tries += 1;
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                Err(e) => return Err(e),
-                Ok(v) => {
-                    self.give_back(store);
-                    return Ok(v);
-                }
+    fn call<T>(&self, f: impl FnMut(&mut Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut store = self.take()?;
+        let result = with_retries(&mut store, f);
+        if !matches!(result, Err(StoreError::Busy { .. })) {
+            self.give_back(store);
+        }
+        result
+    }
+}
+
+/// `f` on `store`, tried again a few times while another process holds the
+/// database for longer than SQLite's busy timeout.
+fn with_retries<T>(
+    store: &mut Store,
+    mut f: impl FnMut(&mut Store) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut tries = 0;
+    loop {
+        match f(store) {
+            Err(StoreError::Busy { .. }) if tries < RETRIES => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(200));
             }
+            result => return result,
         }
     }
 }

@@ -81,6 +81,9 @@ pub(crate) struct AppState {
     pub clock: Clock,
     pub new_per_day: u32,
     pub scheduler: crate::study::Scheduler,
+    /// Turns for live marking: one per core, handed out in the order asked
+    /// (tokio's semaphore is fair). See `practice::live`.
+    pub live_turns: Arc<tokio::sync::Semaphore>,
 }
 
 pub(crate) type App = Arc<AppState>;
@@ -135,6 +138,9 @@ pub fn router(config: Config) -> Result<Router, StartError> {
         clock: config.clock,
         new_per_day: config.new_per_day,
         scheduler: crate::study::Scheduler::new(0.9).expect("0.9 is a valid retention"),
+        live_turns: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     });
     Ok(routes(state))
 }

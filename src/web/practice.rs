@@ -254,41 +254,47 @@ pub struct PlanForm {
 }
 
 /// Saves the draft (creating it on the first non-empty save), returning its
-/// id; `None` while there is nothing to keep.
+/// id; `None` while there is nothing to keep. Blocks: see [`save_draft`].
+fn save_draft_now(app: &App, card: &str, draft: &str, plan: &str) -> Result<Option<i64>, WebError> {
+    if plan.len() > FORM_LIMIT {
+        return Err(WebError::BadRequest("the plan is over 1 MiB".into()));
+    }
+    let rubric = app.grader_for_card(card).map(|(e, _)| e.item.id.as_str());
+    let id = draft.trim().parse::<i64>().ok();
+    let now = app.now();
+    let saved = app.db.write(|s| {
+        // Only a draft still open for this card is carried on; one graded in
+        // another tab meanwhile starts a new draft, so nothing is overwritten.
+        if let Some(id) = id {
+            if s.draft(id)?.is_some_and(|d| d.card == card) {
+                s.update_draft(id, plan, now)?;
+                return Ok(Some(id));
+            }
+        }
+        if plan.trim().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(s.create_draft(card, rubric, plan, now)?))
+    })?;
+    Ok(saved)
+}
+
+/// [`save_draft_now`] on a blocking thread.
 async fn save_draft(
     app: &App,
     card: &str,
     draft: &str,
     plan: &str,
 ) -> Result<Option<i64>, WebError> {
-    if plan.len() > FORM_LIMIT {
-        return Err(WebError::BadRequest("the plan is over 1 MiB".into()));
-    }
-    let rubric = app.grader_for_card(card).map(|(e, _)| e.item.id.clone());
-    let id = draft.trim().parse::<i64>().ok();
-    let (card, plan, now) = (card.to_string(), plan.to_string(), app.now());
-    with_store(app, move |s| {
-        // Only a draft still open for this card is carried on; one graded in
-        // another tab meanwhile starts a new draft, so nothing is overwritten.
-        let open = match id {
-            Some(id) => s.draft(id)?.filter(|d| d.card == card).map(|d| d.id),
-            None => None,
-        };
-        match open {
-            Some(id) => {
-                s.update_draft(id, &plan, now)?;
-                Ok(Some(id))
-            }
-            None if plan.trim().is_empty() => Ok(None),
-            None => Ok(Some(s.create_draft(
-                &card,
-                rubric.as_deref(),
-                &plan,
-                now,
-            )?)),
-        }
-    })
-    .await
+    let (app, card, draft, plan) = (
+        app.clone(),
+        card.to_string(),
+        draft.to_string(),
+        plan.to_string(),
+    );
+    tokio::task::spawn_blocking(move || save_draft_now(&app, &card, &draft, &plan))
+        .await
+        .map_err(|_| WebError::Internal("a database task stopped unexpectedly".into()))?
 }
 
 fn checked_card(app: &App, card: &str) -> Result<String, WebError> {
@@ -300,16 +306,39 @@ fn checked_card(app: &App, card: &str) -> Result<String, WebError> {
 }
 
 /// Saves the draft and returns the live panel (called as the student types).
+///
+/// The save, the grading and the panel's HTML are one job on a blocking
+/// thread, and at most one job per core runs at once, the rest waiting
+/// their turn in the order they came (`AppState::live_turns`): with many
+/// students typing, each waits about as long as the others, and the work
+/// stays on a few threads. A request whose student has gone while it waited
+/// is dropped from the queue; one that has started saves to the end.
 pub async fn live(State(app): State<App>, Form(f): Form<PlanForm>) -> Result<Response, WebError> {
     let card = checked_card(&app, &f.card)?;
-    let draft = save_draft(&app, &card, &f.draft, &f.plan).await?;
-    let result = (!f.plan.trim().is_empty())
-        .then(|| {
-            app.grader_for_card(&card)
-                .map(|(_, g)| g.grade(&card, &f.plan))
-        })
-        .flatten();
-    let mut resp = live_panel(result.as_ref(), &f.plan).into_response();
+    if f.plan.len() > FORM_LIMIT {
+        return Err(WebError::BadRequest("the plan is over 1 MiB".into()));
+    }
+    let turn = app
+        .live_turns
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| WebError::Internal("the server is stopping".into()))?;
+    let app2 = app.clone();
+    let (draft, panel) = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        let draft = save_draft_now(&app2, &card, &f.draft, &f.plan)?;
+        let result = (!f.plan.trim().is_empty())
+            .then(|| {
+                app2.grader_for_card(&card)
+                    .map(|(_, g)| g.grade(&card, &f.plan))
+            })
+            .flatten();
+        Ok::<_, WebError>((draft, live_panel(result.as_ref(), &f.plan)))
+    })
+    .await
+    .map_err(|_| WebError::Internal("marking the plan stopped unexpectedly".into()))??;
+    let mut resp = panel.into_response();
     if let Some(id) = draft {
         if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
             resp.headers_mut().insert("x-draft-id", v);
