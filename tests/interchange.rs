@@ -676,3 +676,23 @@ fn short_text_in_brackets_is_a_bullet_not_page_furniture() {
     assert_eq!(card.judgement, "(a)");
     assert_eq!(card.points[0].headline, "(b)");
 }
+
+#[test]
+fn an_anki_note_whose_back_has_no_text_is_reported_not_imported_empty() {
+    // Found by the import_deck fuzz target: a Back of NULs and an unclosed
+    // tag imported as a card with no judgement and no points, which
+    // exported with an empty Back and was lost on re-import.
+    let text = "#separator:tab\n#html:true\n\
+                Why did Lenin drop War Communism?\t<div></div>&nbsp;\n\
+                Was NEP a retreat?\t\u{0}\u{0}</unclosed NEP, which was\n\
+                Why did Stalin win?\tThe party machine.<br>For: Gen Sec — appointments\n";
+    let first = anki::import(text, "ru");
+    assert_eq!(first.deck.cards.len(), 1, "{:?}", first.deck.cards);
+    assert_eq!(first.deck.cards[0].question, "Why did Stalin win?");
+    let lines: Vec<usize> = first.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [3, 4], "{:?}", first.problems);
+    assert!(first.problems[0].message.contains("no text in its Back"));
+    let again = anki::import(&anki::export(&first.deck), "ru");
+    assert!(again.problems.is_empty(), "{:?}", again.problems);
+    assert_eq!(again.deck.cards, first.deck.cards);
+}

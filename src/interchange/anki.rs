@@ -173,6 +173,22 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         } else {
             field(back_idx).lines().map(str::to_string).collect()
         };
+        // A Back of only tags, `&nbsp;` or control characters (which are
+        // stripped) would make a card with no text, which exports as a note
+        // with no Back and is then lost: say so now instead.
+        if back
+            .iter()
+            .all(|l| l.chars().all(|c| c.is_whitespace() || c.is_control()))
+        {
+            problems.push(LineProblem {
+                line,
+                message: format!(
+                    "note \"{}\" has no text in its Back field once its HTML is read",
+                    front.trim().chars().take(40).collect::<String>()
+                ),
+            });
+            continue;
+        }
         let tags = field(tags_idx);
         // One note per point: `For: headline` on the front, the detail on
         // the back, a point of the card before it. A note [`export`] wrote
