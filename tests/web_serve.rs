@@ -3,7 +3,8 @@
 //! requests go to it over a real socket. Covers the default (loopback, no
 //! token), sharing on the network (`--host 0.0.0.0`: a generated token in
 //! the printed link, requests without it refused), a bad `--token`, and
-//! Ctrl-C (SIGINT), which waits for a database write in flight and exits 0.
+//! Ctrl-C (SIGINT), which waits for a database write in flight and exits 0,
+//! and a tab closed while its save waits, whose save still finishes.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -375,4 +376,83 @@ fn ctrl_c_waits_for_a_write_in_flight_then_exits_0() {
         )
         .unwrap();
     assert_eq!(plan, PLAN);
+}
+
+#[test]
+fn a_client_gone_mid_request_loses_nothing_and_the_server_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("study.db");
+    let s = serve(&db, &[]);
+    let token = csrf(s.port);
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let body = serde_urlencoded::to_string([("card", CARD), ("plan", PLAN)]).unwrap();
+    {
+        let mut tab = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        write!(
+            tab,
+            "POST /practice/live HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/x-www-form-urlencoded\r\nX-CSRF-Token: {token}\r\nContent-Length: {}\r\n\r\n{body}",
+            s.port,
+            body.len()
+        )
+        .unwrap();
+        // The save waits for the lock; the tab is closed meanwhile.
+        std::thread::sleep(Duration::from_millis(1000));
+    }
+    holder.execute_batch("COMMIT").unwrap();
+    let start = Instant::now();
+    let saved = loop {
+        let plans: Vec<String> = holder
+            .prepare("SELECT plan FROM drafts")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        if !plans.is_empty() || start.elapsed() > Duration::from_secs(30) {
+            break plans;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(saved, [PLAN], "the save that had started finished");
+    assert_eq!(get(s.port, "/").status, 200, "the server still answers");
+}
+
+#[test]
+fn a_card_practised_in_the_browser_is_scheduled_for_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("study.db");
+    let s = serve(&db, &[]);
+    let token = csrf(s.port);
+    let body =
+        serde_urlencoded::to_string([("csrf", token.as_str()), ("card", CARD), ("plan", PLAN)])
+            .unwrap();
+    let r = request(
+        s.port,
+        "POST",
+        "/practice/submit",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &body,
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let due = |db: &Path| {
+        let out = Command::new(bin())
+            .arg("due")
+            .env_remove("PLANMARK_LIBRARY")
+            .env("PLANMARK_DB", db)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find(|l| l.contains(&format!("{CARD} ")))
+            .unwrap_or_else(|| panic!("{CARD} in {text}"))
+            .to_string()
+    };
+    let row = due(&db);
+    assert!(!row.contains("┆ new ┆"), "reviewed in the browser: {row}");
+    assert!(row.contains("┆ 1 "), "one review: {row}");
+    // The same card in a database nobody has studied with is new.
+    assert!(due(&dir.path().join("other.db")).contains("┆ new ┆"));
 }
