@@ -696,3 +696,18 @@ fn an_anki_note_whose_back_has_no_text_is_reported_not_imported_empty() {
     assert!(again.problems.is_empty(), "{:?}", again.problems);
     assert_eq!(again.deck.cards, first.deck.cards);
 }
+
+#[test]
+fn a_card_with_no_judgement_or_points_survives_an_anki_round_trip() {
+    // Found by the import_deck fuzz target: Quizlet text with an empty
+    // definition imports as such a card; its Anki note had an empty Back,
+    // which the importer refused, so the card was lost.
+    let text =
+        "Why did Lenin drop War Communism?\t\nWas NEP a retreat?\tYes, to save the revolution\n";
+    let deck = termdef::import(text, "ru", "Russia", "\t", "\n").deck;
+    assert_eq!(deck.cards.len(), 2, "{:?}", deck.cards);
+    assert!(deck.cards[0].judgement.is_empty() && deck.cards[0].points.is_empty());
+    let back = anki::import(&anki::export(&deck), "ru");
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    assert_eq!(back.deck.cards, deck.cards);
+}

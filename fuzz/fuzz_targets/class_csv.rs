@@ -34,7 +34,11 @@ fuzz_target!(|data: &[u8]| {
             Ok(plan) => assert!(!plan.id.is_empty()),
             Err(e) => {
                 assert!(!e.id.is_empty());
-                assert!(!e.message.contains("limit"), "{}", e.message);
+                assert!(
+                    !(e.message.starts_with("the row at ") && e.message.contains("limit")),
+                    "{}",
+                    e.message
+                );
                 assert!(quotes || !e.message.contains("quote"), "{}", e.message);
             }
         }

@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
             }
             Err(e) => {
                 assert!(e.id.starts_with("line "));
-                assert!(!e.message.contains("limit"), "{}", e.message);
+                // (A JSON error may quote the line, "limit" and all.)
+                assert!(!e.message.starts_with("the line is "), "{}", e.message);
             }
         }
     }

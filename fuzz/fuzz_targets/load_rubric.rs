@@ -40,7 +40,11 @@ fuzz_target!(|data: &[u8]| {
                 summary.add(&r);
                 let mut out = Vec::new();
                 planmark::report::write_html(&summary, std::io::empty(), &mut out).unwrap();
-                assert!(out.len() < 1 << 22, "report of one plan is {} bytes", out.len());
+                assert!(
+                    out.len() < 1 << 22,
+                    "report of one plan is {} bytes",
+                    out.len()
+                );
             }
         }
         Err(fd) => render(&fd),

@@ -153,7 +153,12 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
             continue;
         }
         let field = |i: usize| rec.get(i).unwrap_or("");
-        if field(back_idx).trim().is_empty() {
+        // A note [`export`] wrote (it has a `planmark::` tag) is a card even
+        // with an empty Back: a card with no judgement or points yet.
+        let ours = field(tags_idx)
+            .split_whitespace()
+            .any(|t| t.starts_with("planmark::"));
+        if field(back_idx).trim().is_empty() && !ours {
             problems.push(LineProblem {
                 line,
                 message: format!(
@@ -176,9 +181,10 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         // A Back of only tags, `&nbsp;` or control characters (which are
         // stripped) would make a card with no text, which exports as a note
         // with no Back and is then lost: say so now instead.
-        if back
-            .iter()
-            .all(|l| l.chars().all(|c| c.is_whitespace() || c.is_control()))
+        if !ours
+            && back
+                .iter()
+                .all(|l| l.chars().all(|c| c.is_whitespace() || c.is_control()))
         {
             problems.push(LineProblem {
                 line,
@@ -193,7 +199,6 @@ pub fn import(text: &str, deck_id: &str) -> Imported {
         // One note per point: `For: headline` on the front, the detail on
         // the back, a point of the card before it. A note [`export`] wrote
         // (it has a `planmark::` tag) is a card whatever its question says.
-        let ours = tags.split_whitespace().any(|t| t.starts_with("planmark::"));
         if let Some((side, headline)) = front
             .trim()
             .split_once(':')
