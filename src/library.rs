@@ -55,6 +55,16 @@ pub struct Library {
     pub problems: Vec<FileDiagnostics>,
 }
 
+/// The data files of one embedded folder, as (path shown to people, text).
+fn builtin_files<'a>(
+    dir: &'a Dir<'static>,
+    folder: &'static str,
+) -> impl Iterator<Item = (PathBuf, &'a str)> {
+    dir.files()
+        .filter(|f| is_data_file(f.path()))
+        .filter_map(move |f| Some((PathBuf::from(folder).join(f.path()), f.contents_utf8()?)))
+}
+
 fn is_data_file(p: &Path) -> bool {
     matches!(
         p.extension().and_then(|e| e.to_str()),
@@ -66,19 +76,21 @@ fn is_data_file(p: &Path) -> bool {
 }
 
 impl Library {
-    /// The built-in library only.
+    /// The built-in library only. Its files are parsed without the checks
+    /// (a test runs every one of them through the checks instead), because
+    /// every command loads it before doing anything else.
     pub fn builtin() -> Library {
         let mut lib = Library::default();
-        for f in BUILTIN_DECKS.files().filter(|f| is_data_file(f.path())) {
-            let path = PathBuf::from("decks").join(f.path());
-            if let Some(text) = f.contents_utf8() {
-                lib.add_deck(text.to_string(), Origin::BuiltIn(path));
+        for (path, text) in builtin_files(&BUILTIN_DECKS, "decks") {
+            match model::parse_deck_trusted(&path, text) {
+                Ok(item) => lib.put_deck(item, Origin::BuiltIn(path), text.to_string()),
+                Err(d) => lib.problems.push(d),
             }
         }
-        for f in BUILTIN_RUBRICS.files().filter(|f| is_data_file(f.path())) {
-            let path = PathBuf::from("rubrics").join(f.path());
-            if let Some(text) = f.contents_utf8() {
-                lib.add_rubric(text.to_string(), Origin::BuiltIn(path));
+        for (path, text) in builtin_files(&BUILTIN_RUBRICS, "rubrics") {
+            match model::parse_rubric_trusted(&path, text) {
+                Ok(item) => lib.put_rubric(item, Origin::BuiltIn(path), text.to_string()),
+                Err(d) => lib.problems.push(d),
             }
         }
         lib
@@ -138,22 +150,26 @@ impl Library {
 
     fn add_deck(&mut self, text: String, origin: Origin) {
         match model::parse_deck(origin.path(), &text) {
-            Ok(item) => {
-                self.decks.retain(|d| d.item.id != item.id);
-                self.decks.push(Entry { item, origin, text });
-            }
+            Ok(item) => self.put_deck(item, origin, text),
             Err(d) => self.problems.push(d),
         }
     }
 
     fn add_rubric(&mut self, text: String, origin: Origin) {
         match model::parse_rubric(origin.path(), &text) {
-            Ok(item) => {
-                self.rubrics.retain(|r| r.item.id != item.id);
-                self.rubrics.push(Entry { item, origin, text });
-            }
+            Ok(item) => self.put_rubric(item, origin, text),
             Err(d) => self.problems.push(d),
         }
+    }
+
+    fn put_deck(&mut self, item: Deck, origin: Origin, text: String) {
+        self.decks.retain(|d| d.item.id != item.id);
+        self.decks.push(Entry { item, origin, text });
+    }
+
+    fn put_rubric(&mut self, item: Rubric, origin: Origin, text: String) {
+        self.rubrics.retain(|r| r.item.id != item.id);
+        self.rubrics.push(Entry { item, origin, text });
     }
 
     /// A rubric by id, or by path to a `.toml` / `.json` file.
@@ -370,6 +386,28 @@ pub fn search_dirs(cli_dirs: &[PathBuf], env_value: Option<std::ffi::OsString>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `builtin()` skips the checks, so every embedded file must pass them
+    /// here: this is what makes skipping them safe.
+    #[test]
+    fn every_builtin_file_passes_the_checks_that_loading_skips() {
+        let decks: Vec<_> = builtin_files(&BUILTIN_DECKS, "decks").collect();
+        let rubrics: Vec<_> = builtin_files(&BUILTIN_RUBRICS, "rubrics").collect();
+        assert!(!decks.is_empty() && rubrics.len() >= 16);
+        for (path, text) in decks {
+            if let Err(d) = model::parse_deck(&path, text) {
+                panic!("{}: {:?}", path.display(), d.diagnostics);
+            }
+        }
+        for (path, text) in rubrics {
+            if let Err(d) = model::parse_rubric(&path, text) {
+                panic!("{}: {:?}", path.display(), d.diagnostics);
+            }
+        }
+        let lib = Library::builtin();
+        assert!(lib.problems.is_empty());
+        assert!(lib.rubric("stalin-trotsky").is_ok());
+    }
 
     #[test]
     fn files_in_a_flat_folder_are_told_apart() {
