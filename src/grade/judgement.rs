@@ -274,8 +274,8 @@ const CAUSES: &[&str] = &[
     "because", "due", "thanks", "through", "caused", "result", "since",
 ];
 
-fn verdict_stems() -> &'static Vec<String> {
-    static STEMS: OnceLock<Vec<String>> = OnceLock::new();
+fn verdict_stems() -> &'static rustc_hash::FxHashSet<String> {
+    static STEMS: OnceLock<rustc_hash::FxHashSet<String>> = OnceLock::new();
     STEMS.get_or_init(|| VERDICTS.iter().map(|w| stem(w)).collect())
 }
 

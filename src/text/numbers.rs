@@ -163,6 +163,10 @@ fn embedded(text: &str, start: usize, end: usize) -> bool {
 /// ("2000 tanks", "1500 people", "1917%") are not dates.
 pub fn dates(text: &str, century: i32) -> Vec<Dated> {
     let mut out = Vec::new();
+    // Every kind of date has a digit; most lines of a plan have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     for c in dates_regex().captures_iter(text) {
         let m = c.get(0).expect("whole match");
         let num = |name: &str| c.name(name).and_then(|x| x.as_str().parse::<i32>().ok());
@@ -246,6 +250,10 @@ fn connector_regex() -> &'static Regex {
 pub fn figures(text: &str) -> Vec<Range<usize>> {
     // (span, strong enough on its own)
     let mut atoms: Vec<(Range<usize>, bool)> = Vec::new();
+    // Every figure has a digit; most lines of a plan have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     for m in figures_regex().find_iter(text) {
         let (s, e) = (m.start(), m.end());
         let before = text[..s].chars().next_back();
