@@ -369,6 +369,7 @@ impl Grader {
         } else {
             Vec::new()
         };
+        let joined = Joined::new(&pattern_texts);
 
         // Every match of every factor, before the sense checks.
         let mut cands: Vec<Candidate> = Vec::new();
@@ -414,32 +415,36 @@ impl Grader {
                     });
                 }
             }
-            for (s, st) in pattern_texts.iter().enumerate() {
-                for (source, re) in &cf.patterns {
-                    for m in re.find_iter(st.text.as_bytes()) {
-                        let Some((first, last)) = st.terms_in(m.range()) else {
-                            continue;
-                        };
-                        if blocked.iter().any(|b| b.start <= last && first < b.end) {
-                            continue;
-                        }
-                        let span =
-                            index.terms[first].term.span.start..index.terms[last].term.span.end;
-                        cands.push(Candidate {
-                            factor: fi,
-                            segment: s,
-                            positions: (first..=last).collect(),
-                            m: Match {
-                                start: span.start,
-                                end: span.end,
-                                text: text[span].to_string(),
-                                rule: Rule::Pattern,
-                                source: source.clone(),
-                                confidence: result::confidence::PATTERN,
-                            },
-                        });
-                    }
+            let mut found: Vec<(usize, usize, Range<usize>)> = Vec::new();
+            for (pi, (source, re)) in cf.patterns.iter().enumerate() {
+                joined.matches(re, anchored(source), &pattern_texts, pi, &mut found);
+            }
+            // Segment by segment, pattern by pattern, as they were found
+            // before the whole-plan search (the sort is stable).
+            found.sort_by_key(|&(s, pi, _)| (s, pi));
+            for (s, pi, range) in found {
+                let st = &pattern_texts[s];
+                let source = &cf.patterns[pi].0;
+                let Some((first, last)) = st.terms_in(range) else {
+                    continue;
+                };
+                if blocked.iter().any(|b| b.start <= last && first < b.end) {
+                    continue;
                 }
+                let span = index.terms[first].term.span.start..index.terms[last].term.span.end;
+                cands.push(Candidate {
+                    factor: fi,
+                    segment: s,
+                    positions: (first..=last).collect(),
+                    m: Match {
+                        start: span.start,
+                        end: span.end,
+                        text: text[span].to_string(),
+                        rule: Rule::Pattern,
+                        source: source.clone(),
+                        confidence: result::confidence::PATTERN,
+                    },
+                });
             }
         }
 
@@ -791,6 +796,77 @@ impl Grader {
                 start: None,
                 end: None,
             },
+        }
+    }
+}
+
+/// Whether a pattern may match a segment's text and not the same words in
+/// [`Joined`]: anchors (`^`, `$`, `\A`, `\z`) mean the segment's own start
+/// or end. (`[^…]` counts too, which only costs the faster search.)
+fn anchored(pattern: &str) -> bool {
+    pattern.contains(['^', '$']) || pattern.contains("\\A") || pattern.contains("\\z")
+}
+
+/// Every segment's pattern text, one per line, so that each pattern is one
+/// search of the plan rather than one per segment (a 300-word plan has
+/// about 25 segments and a rubric up to 40 patterns).
+struct Joined {
+    text: String,
+    /// Where each segment starts in `text`.
+    starts: Vec<usize>,
+}
+
+impl Joined {
+    fn new(segments: &[SegmentText]) -> Joined {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(segments.len());
+        for st in segments {
+            if !starts.is_empty() {
+                text.push('\n');
+            }
+            starts.push(text.len());
+            text.push_str(&st.text);
+        }
+        Joined { text, starts }
+    }
+
+    /// Pushes (segment, `pattern`, range in the segment's text) for every
+    /// match of `re` in each segment, exactly as searching each segment on
+    /// its own would find them.
+    ///
+    /// Leftmost-first search finds the same matches in the joined text as
+    /// in each segment unless a match runs from one segment into the next
+    /// (`\W` matches the newline): only then, or for an anchored pattern,
+    /// are the segments searched one by one.
+    fn matches(
+        &self,
+        re: &Regex,
+        anchored: bool,
+        segments: &[SegmentText],
+        pattern: usize,
+        out: &mut Vec<(usize, usize, Range<usize>)>,
+    ) {
+        let before = out.len();
+        if !anchored {
+            let mut crossed = false;
+            for m in re.find_iter(self.text.as_bytes()) {
+                let s = self.starts.partition_point(|&o| o <= m.start()) - 1;
+                let start = self.starts[s];
+                if m.end() > start + segments[s].text.len() {
+                    crossed = true;
+                    break;
+                }
+                out.push((s, pattern, m.start() - start..m.end() - start));
+            }
+            if !crossed {
+                return;
+            }
+            out.truncate(before);
+        }
+        for (s, st) in segments.iter().enumerate() {
+            for m in re.find_iter(st.text.as_bytes()) {
+                out.push((s, pattern, m.range()));
+            }
         }
     }
 }
