@@ -82,13 +82,13 @@ impl Library {
     pub fn builtin() -> Library {
         let mut lib = Library::default();
         for (path, text) in builtin_files(&BUILTIN_DECKS, "decks") {
-            match model::parse_deck_trusted(&path, text) {
+            match model::parse_trusted::<Deck>(&path, text) {
                 Ok(item) => lib.put_deck(item, Origin::BuiltIn(path), text.to_string()),
                 Err(d) => lib.problems.push(d),
             }
         }
         for (path, text) in builtin_files(&BUILTIN_RUBRICS, "rubrics") {
-            match model::parse_rubric_trusted(&path, text) {
+            match model::parse_trusted::<Rubric>(&path, text) {
                 Ok(item) => lib.put_rubric(item, Origin::BuiltIn(path), text.to_string()),
                 Err(d) => lib.problems.push(d),
             }

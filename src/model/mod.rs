@@ -32,17 +32,16 @@ pub fn parse_rubric(path: &Path, text: &str) -> Result<Rubric, FileDiagnostics> 
     }
 }
 
-/// Parses a rubric that is known to check clean, skipping the checks: the
-/// built-in library, whose every file a test runs through [`parse_rubric`]
-/// (and CI through `rubric check --deny-warnings`). The checks compile every
-/// pattern and compare every phrase; on the sixteen shipped rubrics they were
-/// half of the time `planmark grade` took to mark one plan.
-pub fn parse_rubric_trusted(path: &Path, text: &str) -> Result<Rubric, FileDiagnostics> {
-    load::parse(path, text, Format::from_path(path))
-}
-
-/// Parses a deck known to check clean; see [`parse_rubric_trusted`].
-pub fn parse_deck_trusted(path: &Path, text: &str) -> Result<Deck, FileDiagnostics> {
+/// Parses a deck or rubric that is known to check clean, skipping the
+/// checks: the built-in library, whose every file a test runs through
+/// [`parse_rubric`] and [`parse_deck`] (and CI through `rubric check
+/// --deny-warnings`). The checks compile every pattern and compare every
+/// phrase; on the sixteen shipped rubrics they were half of the time
+/// `planmark grade` took to mark one plan.
+pub fn parse_trusted<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<T, FileDiagnostics> {
     load::parse(path, text, Format::from_path(path))
 }
 

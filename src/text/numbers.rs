@@ -141,6 +141,12 @@ fn is_quantity(text: &str, start: usize, end: usize) -> bool {
     COUNTED.contains(&word.as_str())
 }
 
+/// Every date and figure has an ASCII digit, and most lines of a plan have
+/// none: a line without one needs no regex search.
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Whether the characters around `start..end` make it part of a longer
 /// number or word ("11937", "1,937", "1937.5", "x1937").
 fn embedded(text: &str, start: usize, end: usize) -> bool {
@@ -163,8 +169,7 @@ fn embedded(text: &str, start: usize, end: usize) -> bool {
 /// ("2000 tanks", "1500 people", "1917%") are not dates.
 pub fn dates(text: &str, century: i32) -> Vec<Dated> {
     let mut out = Vec::new();
-    // Every kind of date has a digit; most lines of a plan have none.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !has_digit(text) {
         return out;
     }
     for c in dates_regex().captures_iter(text) {
@@ -250,8 +255,7 @@ fn connector_regex() -> &'static Regex {
 pub fn figures(text: &str) -> Vec<Range<usize>> {
     // (span, strong enough on its own)
     let mut atoms: Vec<(Range<usize>, bool)> = Vec::new();
-    // Every figure has a digit; most lines of a plan have none.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !has_digit(text) {
         return Vec::new();
     }
     for m in figures_regex().find_iter(text) {
