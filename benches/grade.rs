@@ -85,6 +85,9 @@ fn adversarial(c: &mut Criterion) {
             "many one-line bullets",
             fill("- gen sec appointments 1922\n", ""),
         ),
+        // Contrast words on one line (each once looked back along it: 12 s).
+        ("one contrast word repeated", fill("but ", "")),
+        ("verdicts and contrasts", fill("success but ", "")),
     ];
     let mut group = c.benchmark_group("adversarial 1 MiB");
     group.sample_size(10);

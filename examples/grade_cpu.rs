@@ -31,7 +31,23 @@ fn main() {
         eprintln!("the built-in stalin-trotsky rubric does not compile");
         std::process::exit(1);
     };
+    if std::env::args().nth(1).as_deref() == Some("hostile") {
+        hostile(&grader);
+        return;
+    }
     let plan = include_str!("../benches/plan-300-words.txt");
+    // `-- count N`: N grades and no timing, for a profiler such as
+    // `valgrind --tool=callgrind`, which counts instructions exactly.
+    if std::env::args().nth(1).as_deref() == Some("count") {
+        let n = std::env::args()
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100);
+        for _ in 0..n {
+            black_box(grader.grade("count", black_box(plan)));
+        }
+        return;
+    }
     for _ in 0..PER_ROUND / 4 {
         black_box(grader.grade("warm-up", black_box(plan)));
     }
@@ -51,4 +67,48 @@ fn main() {
         rounds[0],
         rounds[ROUNDS - 1]
     );
+}
+
+/// CPU time for the hostile 1 MiB plans of benches/grade.rs (issue 9):
+/// `cargo run --release --example grade_cpu -- hostile`.
+fn hostile(grader: &Grader) {
+    let limit = planmark::input::INPUT_LIMIT as usize;
+    let fill = |unit: &str, tail: &str| {
+        let n = (limit - tail.len()) / unit.len();
+        let mut s = unit.repeat(n);
+        s.push_str(tail);
+        s
+    };
+    let plans = [
+        (
+            "one word repeated, then a phrase",
+            fill("zinoviev ", "and kamenev underestimated stalin"),
+        ),
+        ("one short sentence repeated", fill("Lenin testament. ", "")),
+        (
+            "one phrase repeated on one line",
+            fill("testament hidden ", ""),
+        ),
+        (
+            "many one-line bullets",
+            fill("- gen sec appointments 1922\n", ""),
+        ),
+        // Contrast words on one line (each once looked back along it: 12 s).
+        ("one contrast word repeated", fill("but ", "")),
+        ("verdicts and contrasts", fill("success but ", "")),
+    ];
+    for (name, plan) in &plans {
+        let mut runs: Vec<f64> = (0..5)
+            .map(|_| {
+                let start = cpu_seconds();
+                black_box(grader.grade("x", black_box(plan)));
+                (cpu_seconds() - start) * 1e3
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        println!(
+            "{name}: {:.0} ms CPU (median of 5; best {:.0})",
+            runs[2], runs[0]
+        );
+    }
 }

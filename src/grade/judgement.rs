@@ -280,9 +280,42 @@ fn verdict_stems() -> &'static rustc_hash::FxHashSet<String> {
 }
 
 /// What one segment's words say.
+/// Which of the word lists above a plan word is in, as bits: one hash
+/// lookup per word rather than a scan of every list.
+mod kind {
+    pub const DEGREE: u8 = 1;
+    pub const WEIGHING: u8 = 2;
+    pub const CAUSE: u8 = 4;
+    pub const CONTRAST: u8 = 8;
+    pub const VERDICT_NOUN: u8 = 16;
+}
+
+fn word_kinds() -> &'static rustc_hash::FxHashMap<&'static str, u8> {
+    static KINDS: OnceLock<rustc_hash::FxHashMap<&'static str, u8>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let mut kinds = rustc_hash::FxHashMap::default();
+        for (list, bit) in [
+            (DEGREE, kind::DEGREE),
+            (WEIGHING, kind::WEIGHING),
+            (CAUSES, kind::CAUSE),
+            (CONTRASTS, kind::CONTRAST),
+            (VERDICT_NOUNS, kind::VERDICT_NOUN),
+        ] {
+            for w in list {
+                *kinds.entry(*w).or_insert(0) |= bit;
+            }
+        }
+        kinds
+    })
+}
+
 struct Reading<'a> {
     bases: Vec<&'a str>,
     verdict: Vec<bool>,
+    /// Each word's [`kind`] bits.
+    kinds: Vec<u8>,
+    /// The first and the last word that is a verdict, if any.
+    verdicts: Option<(usize, usize)>,
 }
 
 impl<'a> Reading<'a> {
@@ -290,17 +323,27 @@ impl<'a> Reading<'a> {
         let range = index.segments[seg].clone();
         let stems = verdict_stems();
         let terms = &index.terms[range];
+        let kinds = word_kinds();
+        let verdict: Vec<bool> = terms
+            .iter()
+            .map(|t| stems.contains(&t.term.stem) || question.contains(&t.term.stem))
+            .collect();
+        let first = verdict.iter().position(|&v| v);
+        let last = verdict.iter().rposition(|&v| v);
         Reading {
             bases: terms.iter().map(|t| t.term.base.as_str()).collect(),
-            verdict: terms
+            kinds: terms
                 .iter()
-                .map(|t| stems.contains(&t.term.stem) || question.contains(&t.term.stem))
+                .map(|t| kinds.get(t.term.base.as_str()).copied().unwrap_or(0))
                 .collect(),
+            verdict,
+            verdicts: first.zip(last),
         }
     }
 
-    fn has(&self, list: &[&str]) -> bool {
-        self.bases.iter().any(|b| list.contains(b))
+    /// Whether some word is of one of the kinds in `kinds`.
+    fn has(&self, kinds: u8) -> bool {
+        self.kinds.iter().any(|k| k & kinds != 0)
     }
 
     /// Opens with one of `markers` (within its first words).
@@ -321,8 +364,8 @@ impl<'a> Reading<'a> {
     /// it ("mattered most").
     fn degree_verdict(&self) -> bool {
         let n = self.bases.len();
-        self.bases.iter().enumerate().any(|(i, b)| {
-            (DEGREE.contains(b) && (i + 1..(i + 4).min(n)).any(|j| self.verdict[j]))
+        self.kinds.iter().enumerate().any(|(i, k)| {
+            (k & kind::DEGREE != 0 && (i + 1..(i + 4).min(n)).any(|j| self.verdict[j]))
                 || (self.verdict[i]
                     && (i + 1..(i + 3).min(n))
                         .any(|j| matches!(self.bases[j], "most" | "more" | "less" | "least")))
@@ -331,20 +374,23 @@ impl<'a> Reading<'a> {
 
     /// "a failure", "a huge success", "more of a failure".
     fn verdict_noun(&self) -> bool {
-        self.bases.iter().enumerate().any(|(i, b)| {
-            VERDICT_NOUNS.contains(b)
+        self.kinds.iter().enumerate().any(|(i, k)| {
+            k & kind::VERDICT_NOUN != 0
                 && (i.saturating_sub(2)..i).any(|j| matches!(self.bases[j], "a" | "an"))
         })
     }
 
     /// Two verdicts set against each other ("succeeded politically but
-    /// failed economically").
+    /// failed economically"). Linear in the segment: a line of a million
+    /// "but"s once took 12 s, each one looking back along the whole line.
     fn contrasted(&self) -> bool {
-        self.bases.iter().enumerate().any(|(i, b)| {
-            CONTRASTS.contains(b)
-                && self.verdict[..i].iter().any(|&v| v)
-                && self.verdict[i + 1..].iter().any(|&v| v)
-        })
+        let Some((first, last)) = self.verdicts else {
+            return false;
+        };
+        self.kinds
+            .iter()
+            .enumerate()
+            .any(|(i, k)| k & kind::CONTRAST != 0 && first < i && i < last)
     }
 
     /// "more X than Y", "less X than Y" within eight words, with a verdict.
@@ -352,7 +398,7 @@ impl<'a> Reading<'a> {
         self.bases.iter().enumerate().any(|(i, b)| {
             matches!(*b, "more" | "less")
                 && (i + 1..(i + 9).min(self.bases.len())).any(|j| self.bases[j] == "than")
-        }) && self.verdict.iter().any(|&v| v)
+        }) && self.verdicts.is_some()
     }
 
     fn evaluates(&self) -> bool {
@@ -375,11 +421,8 @@ fn strength(
     // A marked conclusion that sets one thing against another weighs them
     // ("Overall: the Whites' failings mattered, but the Reds' army won").
     // A verdict word counts too ("Overall the peasants decided it").
-    let weighs = evaluates
-        || r.has(WEIGHING)
-        || r.has(CAUSES)
-        || r.has(CONTRASTS)
-        || r.verdict.iter().any(|&v| v);
+    let weighs =
+        evaluates || r.has(kind::WEIGHING | kind::CAUSE | kind::CONTRAST) || r.verdicts.is_some();
     let linked = r.opens_with(LINK_MARKERS);
     let last = seg + 1 == index.segments.len();
     let first = seg == 0;

@@ -106,6 +106,15 @@ const COUNTED: &[&str] = &[
     "engineers",
 ];
 
+/// The capture groups of [`dates_regex`], in the order they open.
+const R1: usize = 1;
+const R2: usize = 2;
+const D: usize = 3;
+const SD: usize = 4;
+const SS: usize = 5;
+const TD: usize = 6;
+const Y: usize = 7;
+
 fn dates_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -133,11 +142,15 @@ fn is_quantity(text: &str, start: usize, end: usize) -> bool {
     if rest.starts_with('%') {
         return true;
     }
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let end = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let word = &rest[..end];
+    if word.is_ascii() {
+        // Most plans: no allocation for the lower-case copy.
+        return COUNTED.iter().any(|c| c.eq_ignore_ascii_case(word));
+    }
+    let word: String = word.chars().flat_map(char::to_lowercase).collect();
     COUNTED.contains(&word.as_str())
 }
 
@@ -174,8 +187,9 @@ pub fn dates(text: &str, century: i32) -> Vec<Dated> {
     }
     for c in dates_regex().captures_iter(text) {
         let m = c.get(0).expect("whole match");
-        let num = |name: &str| c.name(name).and_then(|x| x.as_str().parse::<i32>().ok());
-        let (from, to) = if let (Some(a), Some(b)) = (num("r1"), c.name("r2")) {
+        // The groups by number (names cost a hash lookup each): r1 r2 d sd ss td y.
+        let num = |group: usize| c.get(group).and_then(|x| x.as_str().parse::<i32>().ok());
+        let (from, to) = if let (Some(a), Some(b)) = (num(R1), c.get(R2)) {
             let b_val: i32 = b.as_str().parse().unwrap_or(a);
             let b_year = if b.as_str().len() == 2 {
                 let y = a / 100 * 100 + b_val;
@@ -188,11 +202,11 @@ pub fn dates(text: &str, century: i32) -> Vec<Dated> {
                 continue;
             }
             (a, b_year)
-        } else if let Some(d) = num("d") {
+        } else if let Some(d) = num(D) {
             (d, d + 9)
-        } else if let Some(sd) = num("sd") {
+        } else if let Some(sd) = num(SD) {
             let y = century + sd;
-            if c.name("ss").is_some() {
+            if c.get(SS).is_some() {
                 if sd % 10 != 0 {
                     continue;
                 }
@@ -200,19 +214,19 @@ pub fn dates(text: &str, century: i32) -> Vec<Dated> {
             } else {
                 (y, y)
             }
-        } else if let Some(td) = num("td") {
+        } else if let Some(td) = num(TD) {
             (century + td, century + td + 9)
-        } else if let Some(y) = num("y") {
+        } else if let Some(y) = num(Y) {
             (y, y)
         } else {
             continue;
         };
         // The "the " of "the 30s" is not part of the date.
-        let span = match c.name("td") {
+        let span = match c.get(TD) {
             Some(td) => td.start()..m.end(),
             None => m.range(),
         };
-        let short = c.name("sd").is_some() || c.name("td").is_some();
+        let short = c.get(SD).is_some() || c.get(TD).is_some();
         if !short
             && (embedded(text, span.start, span.end) || is_quantity(text, span.start, span.end))
         {
@@ -277,7 +291,17 @@ pub fn figures(text: &str) -> Vec<Range<usize>> {
         let ordinal = ["st", "nd", "rd", "th"].iter().any(|o| lower.ends_with(o));
         atoms.push((s..e, digits >= 2 || (has_unit && !ordinal)));
     }
-    for d in dates(text, 1900).into_iter().filter(|d| {
+    // Only dates that start with something other than a digit ('37, the
+    // 30s) add to what the figures regex found, and those need an
+    // apostrophe or a decade's "0s".
+    let short_dates = text.contains(['\'', '\u{2019}', '\u{2018}']) || text.contains("0s");
+    for d in (if short_dates {
+        dates(text, 1900)
+    } else {
+        Vec::new()
+    })
+    .into_iter()
+    .filter(|d| {
         text[d.span.clone()]
             .chars()
             .next()
@@ -371,6 +395,22 @@ mod tests {
         assert!(years("£1500 and 1917%").is_empty());
         assert!(years("Order No. 227, 5 million, 30s").is_empty());
         assert_eq!(years("1500-2000 delegates"), []);
+    }
+
+    #[test]
+    fn group_numbers_name_the_dates_regex_groups() {
+        let names: Vec<Option<&str>> = dates_regex().capture_names().collect();
+        for (group, name) in [
+            (R1, "r1"),
+            (R2, "r2"),
+            (D, "d"),
+            (SD, "sd"),
+            (SS, "ss"),
+            (TD, "td"),
+            (Y, "y"),
+        ] {
+            assert_eq!(names[group], Some(name), "group {group}");
+        }
     }
 
     #[test]

@@ -242,10 +242,14 @@ fn label_end(line: &str) -> Option<usize> {
         .char_indices()
         .find(|&(i, c)| c == ':' && line[i + 1..].chars().next().is_none_or(char::is_whitespace))
         .map(|(i, _)| i);
-    let dash = [" - ", " \u{2013} ", " \u{2014} ", " -- "]
-        .iter()
-        .filter_map(|d| line.find(d).map(|i| i + 1))
-        .min();
+    // The first " - ", " – ", " — " or " -- ": every one starts with a space,
+    // so one pass over the spaces finds the earliest.
+    let dash = line.match_indices(' ').map(|(i, _)| i + 1).find(|&i| {
+        let rest = &line[i..];
+        ["- ", "\u{2013} ", "\u{2014} ", "-- "]
+            .iter()
+            .any(|d| rest.starts_with(d))
+    });
     match (colon, dash) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -350,6 +354,10 @@ fn bare_contraction(folded: &str) -> Option<(usize, &'static str)> {
         ("wont", "will"),
         ("cannot", "can"),
     ];
+    // Every one but "cannot" ends in "nt": most words need no search.
+    if !folded.ends_with("nt") && folded != "cannot" {
+        return None;
+    }
     let &(word, first) = BARE.iter().find(|(w, _)| *w == folded)?;
     let cut = if word == "cannot" { 3 } else { word.len() - 2 };
     Some((cut, first))
