@@ -88,6 +88,11 @@ fn adversarial(c: &mut Criterion) {
         // Contrast words on one line (each once looked back along it: 12 s).
         ("one contrast word repeated", fill("but ", "")),
         ("verdicts and contrasts", fill("success but ", "")),
+        // Lines whose phrase an `exclude` blocks (each hit once checked
+        // every blocked range in the plan: 3 s).
+        ("many excluded lines", fill("- under party control\n", "")),
+        // The most segments a plan can have: one letter a line.
+        ("one letter a line", fill("i\n", "")),
     ];
     let mut group = c.benchmark_group("adversarial 1 MiB");
     group.sample_size(10);

@@ -24,7 +24,7 @@
 //! judgements, and an evaluative bullet in the middle of a plan ("- the
 //! famine was a disaster") is not taken for the plan's judgement.
 
-use super::phrase::{Phrase, PlanIndex, find_all};
+use super::phrase::{Blocked, Phrase, PlanIndex, find_all};
 use crate::text::fold::stem;
 use std::sync::OnceLock;
 
@@ -346,17 +346,8 @@ impl<'a> Reading<'a> {
         self.kinds.iter().any(|k| k & kinds != 0)
     }
 
-    /// Opens with one of `markers` (within its first words).
     fn opens_with(&self, markers: &[&[&str]]) -> bool {
-        markers.iter().any(|m| {
-            (0..=2).any(|at| {
-                self.bases.len() >= at + m.len()
-                    && self.bases[at..at + m.len()] == **m
-                    && self.bases[..at]
-                        .iter()
-                        .all(|b| matches!(*b, "and" | "but" | "so"))
-            })
-        })
+        opens_with(&self.bases, markers)
     }
 
     /// A degree word with a verdict within three words after it ("mostly a
@@ -408,6 +399,24 @@ impl<'a> Reading<'a> {
 
 /// How strongly a segment reads as the judgement: `None` when it does not.
 /// Higher is better: a marked conclusion beats an evaluative first line.
+/// Whether words open with one of `markers`, after at most two of "and",
+/// "but", "so".
+fn opens_with<S: AsRef<str>>(bases: &[S], markers: &[&[&str]]) -> bool {
+    for at in 0..=2.min(bases.len()) {
+        if at > 0 && !matches!(bases[at - 1].as_ref(), "and" | "but" | "so") {
+            return false;
+        }
+        let rest = &bases[at..];
+        let opens = |m: &&[&str]| {
+            m.len() <= rest.len() && m.iter().zip(rest).all(|(w, b)| b.as_ref() == *w)
+        };
+        if markers.iter().any(opens) {
+            return true;
+        }
+    }
+    false
+}
+
 fn strength(
     index: &PlanIndex,
     seg: usize,
@@ -415,17 +424,34 @@ fn strength(
     heading_marker: bool,
     question: &[String],
 ) -> Option<u8> {
+    let last = seg + 1 == index.segments.len();
+    let first = seg == 0;
+    // A segment that is neither marked, nor linked, nor strong, nor first
+    // or last is never the judgement: most are not, so their words need no
+    // closer reading (a plan may have half a million one-word lines).
+    // The longest marker has three words, after at most two others.
+    let mut opening = [""; 5];
+    let mut n = 0;
+    for (slot, t) in opening
+        .iter_mut()
+        .zip(&index.terms[index.segments[seg].clone()])
+    {
+        *slot = t.term.base.as_str();
+        n += 1;
+    }
+    let opening = &opening[..n];
+    let concluded = heading_marker || opens_with(opening, CONCLUSION_MARKERS);
+    let linked = opens_with(opening, LINK_MARKERS);
+    if !(concluded || linked || strong || first || last) {
+        return None;
+    }
     let r = Reading::new(index, seg, question);
     let evaluates = r.evaluates();
-    let concluded = heading_marker || r.opens_with(CONCLUSION_MARKERS);
     // A marked conclusion that sets one thing against another weighs them
     // ("Overall: the Whites' failings mattered, but the Reds' army won").
     // A verdict word counts too ("Overall the peasants decided it").
     let weighs =
         evaluates || r.has(kind::WEIGHING | kind::CAUSE | kind::CONTRAST) || r.verdicts.is_some();
-    let linked = r.opens_with(LINK_MARKERS);
-    let last = seg + 1 == index.segments.len();
-    let first = seg == 0;
     if (concluded && (strong || weighs)) || (linked && evaluates) {
         Some(4)
     } else if strong {
@@ -443,7 +469,7 @@ fn strength(
 pub fn find(index: &PlanIndex, cues: &[Phrase], question: &[String]) -> Option<usize> {
     let mut strong = vec![false; index.segments.len()];
     for cue in cues {
-        for (s, _) in find_all(cue, index, &[], 0) {
+        for (s, _) in find_all(cue, index, Blocked::NONE, 0) {
             strong[s] = true;
         }
     }

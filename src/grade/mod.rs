@@ -18,11 +18,13 @@ pub use result::{
 
 use crate::model::{Rubric, Side};
 use crate::text::{Expander, Term, TokenKind, dictionary::is_english_word, tokenize};
-use phrase::{Hit, Interner, Phrase, PlanIndex, WordMatch, find, find_all};
+use phrase::{Blocked, Hit, Interner, Phrase, PlanIndex, WordMatch, find, find_all};
 use regex::bytes::Regex;
 use rustc_hash::FxHashMap as HashMap;
 use sense::{Candidate, SegmentDates, Taken};
 use std::ops::Range;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How many extra words may stand between a phrase's words in a plan.
 const PHRASE_SLACK: usize = 3;
@@ -100,6 +102,9 @@ struct CompiledFactor {
     not: Vec<Phrase>,
     period: Option<[i32; 2]>,
     patterns: Vec<(String, Regex)>,
+    /// Where this factor's patterns start in the rubric's list of all
+    /// patterns (see [`PatternSet`]).
+    first_pattern: usize,
     exclude: Vec<Phrase>,
     evidence: Vec<Phrase>,
 }
@@ -122,7 +127,30 @@ pub struct Grader {
     vocab_stem: Vec<u32>,
     headings: heading::HeadingKeys,
     interner: Interner,
+    /// Every pattern of the rubric in order, with whether its regex is in
+    /// Unicode mode.
+    pattern_modes: Vec<(String, bool)>,
+    /// The rubric's unanchored patterns, a set per regex mode: one search
+    /// says which can match a plan at all, so the others are not searched.
+    /// Built when a second plan is graded: compiling the sets costs about
+    /// as much as grading a few plans, which one plan does not repay.
+    pattern_sets: OnceLock<Vec<PatternSet>>,
+    /// Whether a plan has been graded.
+    graded_one: AtomicBool,
 }
+
+/// Patterns searched together to rule out those that match nowhere.
+#[derive(Debug)]
+struct PatternSet {
+    set: regex::bytes::RegexSet,
+    /// The index, among all the rubric's patterns, of each in the set.
+    members: Vec<usize>,
+}
+
+/// A plan's pattern text longer than this is searched pattern by pattern
+/// only: a set's lazy DFA may have to give up on a long hostile text, and
+/// its fallback is slower than the separate searches.
+const PATTERN_SET_MAX: usize = 64 * 1024;
 
 /// A rubric pattern failed to compile. Rubrics loaded through
 /// [`crate::model::parse_rubric`] have been checked already.
@@ -168,6 +196,8 @@ impl Grader {
             }
         };
         let mut factors = Vec::with_capacity(rubric.factors.len());
+        // Every pattern of the rubric in order, with its regex mode.
+        let mut modes: Vec<(String, bool)> = Vec::new();
         for f in &rubric.factors {
             let compile = |list: &mut dyn Iterator<Item = &str>, interner: &mut Interner| {
                 list.filter(|p| !p.trim().is_empty())
@@ -213,12 +243,16 @@ impl Grader {
                 .map(|p| Phrase::compile(p, &expander, true, &mut interner))
                 .filter(|p| !p.words.is_empty())
                 .collect();
+            let first_pattern = modes.len();
             let patterns = f
                 .patterns
                 .iter()
                 .map(|p| {
-                    crate::text::pattern::build(p)
-                        .map(|r| (p.clone(), r))
+                    crate::text::pattern::build_with_mode(p)
+                        .map(|(r, unicode)| {
+                            modes.push((p.clone(), unicode));
+                            (p.clone(), r)
+                        })
                         .map_err(|source| PatternError {
                             factor: f.id.clone(),
                             pattern: p.clone(),
@@ -233,6 +267,7 @@ impl Grader {
                 not,
                 period: rubric.period_of(f),
                 patterns,
+                first_pattern,
                 exclude,
                 evidence,
             });
@@ -285,11 +320,42 @@ impl Grader {
             vocab_stem,
             headings,
             interner,
+            pattern_modes: modes,
+            pattern_sets: OnceLock::new(),
+            graded_one: AtomicBool::new(false),
         })
     }
 
     pub fn rubric(&self) -> &Rubric {
         &self.rubric
+    }
+
+    /// The pattern sets, once a plan has been graded before this one.
+    fn pattern_sets(&self) -> Option<&[PatternSet]> {
+        if !self.graded_one.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        let modes = &self.pattern_modes;
+        let sets = self.pattern_sets.get_or_init(|| {
+            [false, true]
+                .into_iter()
+                .filter_map(|unicode| {
+                    let members: Vec<usize> = (0..modes.len())
+                        .filter(|&i| modes[i].1 == unicode && !anchored(&modes[i].0))
+                        .collect();
+                    // One pattern gains nothing from a set.
+                    if members.len() < 2 {
+                        return None;
+                    }
+                    let set = crate::text::pattern::build_set(
+                        members.iter().map(|&i| modes[i].0.as_str()),
+                        unicode,
+                    )?;
+                    Some(PatternSet { set, members })
+                })
+                .collect()
+        });
+        Some(sets)
     }
 
     /// Which vocabulary words a plan word could be a misspelling of: `strong`
@@ -359,34 +425,42 @@ impl Grader {
             seen.insert(term.base.clone(), targets.clone());
             targets
         });
-        let pattern_texts: Vec<SegmentText> = if self.factors.iter().any(|f| !f.patterns.is_empty())
-        {
-            index
-                .segments
-                .iter()
-                .map(|r| SegmentText::new(&index, r.clone()))
-                .collect()
+        let joined = if self.factors.iter().any(|f| !f.patterns.is_empty()) {
+            Joined::new(&index)
         } else {
-            Vec::new()
+            Joined::default()
         };
-        let joined = Joined::new(&pattern_texts);
+        // Which patterns may match: all, unless a set search rules some out.
+        let mut may_match = vec![true; self.factors.iter().map(|f| f.patterns.len()).sum()];
+        if !joined.segments.is_empty()
+            && joined.text.len() <= PATTERN_SET_MAX
+            && let Some(sets) = self.pattern_sets()
+        {
+            for ps in sets {
+                let found = ps.set.matches(joined.text.as_bytes());
+                for (k, &i) in ps.members.iter().enumerate() {
+                    may_match[i] = found.matched(k);
+                }
+            }
+        }
 
         // Every match of every factor, before the sense checks.
         let mut cands: Vec<Candidate> = Vec::new();
         for (fi, cf) in self.factors.iter().enumerate() {
-            let blocked: Vec<Range<usize>> = cf
-                .exclude
-                .iter()
-                .flat_map(|e| find_all(e, &index, &[], 1))
-                .map(|(_, h)| h.first..h.last + 1)
-                .collect();
+            let blocked = Blocked::new(
+                cf.exclude
+                    .iter()
+                    .flat_map(|e| find_all(e, &index, Blocked::NONE, 1))
+                    .map(|(_, h)| h.first..h.last + 1)
+                    .collect(),
+            );
             for (p, with) in cf.phrases.iter().zip(&cf.phrase_with) {
                 for (s, hit) in find_all(p, &index, &blocked, PHRASE_SLACK) {
                     let mut m = self.to_match(text, &index, &hit, &p.text);
                     if let Some(w) = with
                         && !cf.companions[*w]
                             .iter()
-                            .any(|c| find(c, &index, s, &[], PHRASE_SLACK).is_some())
+                            .any(|c| find(c, &index, s, Blocked::NONE, PHRASE_SLACK).is_some())
                     {
                         // A heading that is the phrase ("- Family Code")
                         // names the factor without the companion.
@@ -417,18 +491,20 @@ impl Grader {
             }
             let mut found: Vec<(usize, usize, Range<usize>)> = Vec::new();
             for (pi, (source, re)) in cf.patterns.iter().enumerate() {
-                joined.matches(re, anchored(source), &pattern_texts, pi, &mut found);
+                if !may_match[cf.first_pattern + pi] {
+                    continue;
+                }
+                joined.matches(re, anchored(source), pi, &mut found);
             }
             // Segment by segment, pattern by pattern, as they were found
             // before the whole-plan search (the sort is stable).
             found.sort_by_key(|&(s, pi, _)| (s, pi));
             for (s, pi, range) in found {
-                let st = &pattern_texts[s];
                 let source = &cf.patterns[pi].0;
-                let Some((first, last)) = st.terms_in(range) else {
+                let Some((first, last)) = joined.terms_in(&index, s, range) else {
                     continue;
                 };
-                if blocked.iter().any(|b| b.start <= last && first < b.end) {
+                if blocked.overlaps(first, last) {
                     continue;
                 }
                 let span = index.terms[first].term.span.start..index.terms[last].term.span.end;
@@ -512,7 +588,7 @@ impl Grader {
             if !cf.not.is_empty() {
                 let found = wrong_sense.entry((c.factor, c.segment)).or_insert_with(|| {
                     cf.not.iter().find_map(|n| {
-                        find(n, &index, c.segment, &[], PHRASE_SLACK).map(|h| {
+                        find(n, &index, c.segment, Blocked::NONE, PHRASE_SLACK).map(|h| {
                             let start = index.terms[h.first].term.span.start;
                             let end = index.terms[h.last].term.span.end;
                             text[start..end].to_string()
@@ -580,7 +656,7 @@ impl Grader {
                 for e in &cf.evidence {
                     let found = hit_segments
                         .iter()
-                        .find_map(|&s| find(e, &index, s, &[], PHRASE_SLACK));
+                        .find_map(|&s| find(e, &index, s, Blocked::NONE, PHRASE_SLACK));
                     if let Some(hit) = found {
                         evidence.push(e.text.clone());
                         evidence_matches.push(self.to_match(text, &index, &hit, &e.text));
@@ -807,27 +883,49 @@ fn anchored(pattern: &str) -> bool {
     pattern.contains(['^', '$']) || pattern.contains("\\A") || pattern.contains("\\z")
 }
 
-/// Every segment's pattern text, one per line, so that each pattern is one
-/// search of the plan rather than one per segment (a 300-word plan has
-/// about 25 segments and a rubric up to 40 patterns).
+/// Every segment as plain words for regex patterns, one segment per line:
+/// folded, abbreviations expanded, one space between words ("lenin's
+/// testament was hidden"). Each pattern is then one search of the plan
+/// rather than one per segment (a 300-word plan has about 25 segments and a
+/// rubric up to 40 patterns), and a plan of half a million one-word lines
+/// costs one string, not a string per line.
+#[derive(Default)]
 struct Joined {
     text: String,
-    /// Where each segment starts in `text`.
-    starts: Vec<usize>,
+    /// Each segment's byte range in `text`.
+    segments: Vec<Range<usize>>,
+    /// Where each plan term's word starts in `text`.
+    word_at: Vec<usize>,
 }
 
 impl Joined {
-    fn new(segments: &[SegmentText]) -> Joined {
-        let mut text = String::new();
-        let mut starts = Vec::with_capacity(segments.len());
-        for st in segments {
-            if !starts.is_empty() {
+    fn new(index: &PlanIndex) -> Joined {
+        let plan = &index.terms;
+        let mut text = String::with_capacity(plan.iter().map(|t| t.term.base.len() + 3).sum());
+        let mut segments = Vec::with_capacity(index.segments.len());
+        let mut word_at = vec![0; plan.len()];
+        for range in &index.segments {
+            if !segments.is_empty() {
                 text.push('\n');
             }
-            starts.push(text.len());
-            text.push_str(&st.text);
+            let start = text.len();
+            for i in range.clone() {
+                if text.len() > start {
+                    text.push(' ');
+                }
+                word_at[i] = text.len();
+                text.push_str(&plan[i].term.base);
+                if plan[i].term.possessive {
+                    text.push_str("'s");
+                }
+            }
+            segments.push(start..text.len());
         }
-        Joined { text, starts }
+        Joined {
+            text,
+            segments,
+            word_at,
+        }
     }
 
     /// Pushes (segment, `pattern`, range in the segment's text) for every
@@ -842,7 +940,6 @@ impl Joined {
         &self,
         re: &Regex,
         anchored: bool,
-        segments: &[SegmentText],
         pattern: usize,
         out: &mut Vec<(usize, usize, Range<usize>)>,
     ) {
@@ -850,60 +947,36 @@ impl Joined {
         if !anchored {
             let mut crossed = false;
             for m in re.find_iter(self.text.as_bytes()) {
-                let s = self.starts.partition_point(|&o| o <= m.start()) - 1;
-                let start = self.starts[s];
-                if m.end() > start + segments[s].text.len() {
+                let s = self.segments.partition_point(|r| r.start <= m.start()) - 1;
+                let seg = &self.segments[s];
+                if m.end() > seg.end {
                     crossed = true;
                     break;
                 }
-                out.push((s, pattern, m.start() - start..m.end() - start));
+                out.push((s, pattern, m.start() - seg.start..m.end() - seg.start));
             }
             if !crossed {
                 return;
             }
             out.truncate(before);
         }
-        for (s, st) in segments.iter().enumerate() {
-            for m in re.find_iter(st.text.as_bytes()) {
+        for (s, seg) in self.segments.iter().enumerate() {
+            for m in re.find_iter(&self.text.as_bytes()[seg.clone()]) {
                 out.push((s, pattern, m.range()));
             }
         }
     }
-}
 
-/// A segment as plain words for regex patterns: folded, abbreviations
-/// expanded, one space between words ("lenin's testament was hidden").
-struct SegmentText {
-    text: String,
-    /// (byte offset in `text`, term index) for each word.
-    starts: Vec<(usize, usize)>,
-}
-
-impl SegmentText {
-    fn new(index: &PlanIndex, range: Range<usize>) -> SegmentText {
-        let plan = &index.terms;
-        let mut text = String::new();
-        let mut starts = Vec::with_capacity(range.len());
-        for i in range {
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            starts.push((text.len(), i));
-            text.push_str(&plan[i].term.base);
-            if plan[i].term.possessive {
-                text.push_str("'s");
-            }
-        }
-        SegmentText { text, starts }
-    }
-
-    /// First and last term touched by a byte range of `text`.
-    fn terms_in(&self, r: Range<usize>) -> Option<(usize, usize)> {
+    /// First and last term touched by a byte range of segment `s`'s text.
+    fn terms_in(&self, index: &PlanIndex, s: usize, r: Range<usize>) -> Option<(usize, usize)> {
+        let terms = index.segments[s].clone();
+        let words = &self.word_at[terms.clone()];
+        let base = self.segments[s].start;
         // The last word starting at or before the range, by binary search: a
         // segment may be one 1 MiB line with a match on every word.
         let at_or_before = |offset: usize| {
-            let n = self.starts.partition_point(|(o, _)| *o <= offset);
-            n.checked_sub(1).map(|i| self.starts[i].1)
+            let n = words.partition_point(|&o| o <= base + offset);
+            n.checked_sub(1).map(|i| terms.start + i)
         };
         let first = at_or_before(r.start)?;
         let last = at_or_before(r.end.max(r.start + 1) - 1)?;
@@ -1053,6 +1126,56 @@ phrases = ["Zhenotdel abolished"]
             .find(|x| x.factor == "family-code-1918")
             .unwrap();
         assert_eq!(rej.kind, RejectionKind::Period);
+    }
+
+    /// Patterns in both regex modes, anchored and not, one that matches
+    /// nothing, and two factors sharing a segment.
+    const PATTERNS: &str = r#"
+id = "p"
+max-mark = 10
+
+[[factor]]
+id = "hidden"
+label = "Testament hidden"
+patterns = ['testament\W+(\w+\W+){0,3}(hidden|suppressed)', 'kept\W+(it\W+)?quiet']
+
+[[factor]]
+id = "cyrillic"
+label = "Stalin in Russian"
+patterns = ['сталин\w*', '\p{L}+ генсек']
+
+[[factor]]
+id = "opening"
+label = "Opens with the funeral"
+patterns = ['^funeral', 'never\W+(\w+\W+){0,2}named', 'zzz+ unmatched']
+"#;
+
+    /// The pattern sets only rule patterns out: a grader that uses them
+    /// (from its second plan on) finds exactly what one without them finds.
+    #[test]
+    fn pattern_sets_rule_out_only_patterns_that_match_nowhere() {
+        let rubric = parse_rubric(std::path::Path::new("p.toml"), PATTERNS).unwrap();
+        let plans = [
+            "- Lenin's testament was hidden\n- funeral missed\nfuneral: the date",
+            "Сталин was генсек. They kept it quiet.",
+            "Lenin never really named an heir\nthe testament, hidden, suppressed",
+            "nothing here at all",
+            "testament\nhidden",
+        ];
+        let warm = Grader::new(rubric.clone()).unwrap();
+        warm.grade("warm-up", "nothing");
+        for plan in plans {
+            let cold = Grader::new(rubric.clone()).unwrap().grade("x", plan);
+            assert_eq!(warm.grade("x", plan), cold, "{plan}");
+        }
+        // And the patterns did match where they should.
+        let r = warm.grade("x", plans[0]);
+        assert!(covered(&r, "hidden"));
+        assert!(covered(&r, "opening"));
+        let r = warm.grade("x", plans[1]);
+        assert!(covered(&r, "cyrillic") && covered(&r, "hidden"));
+        assert!(!covered(&warm.grade("x", plans[3]), "hidden"));
+        assert!(warm.pattern_sets.get().is_some_and(|s| !s.is_empty()));
     }
 }
 

@@ -5,7 +5,7 @@
 //! Unicode tables keeps a rubric with a dozen patterns quick to load); patterns
 //! that need Unicode (`\p{L}`, Cyrillic letters) get it.
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use unicode_normalization::UnicodeNormalization;
 
 fn builder(pattern: &str, unicode: bool) -> Result<Regex, regex::Error> {
@@ -41,13 +41,34 @@ pub fn parses(pattern: &str) -> bool {
 
 /// Compiles a rubric pattern the way the grader runs it.
 pub fn build(pattern: &str) -> Result<Regex, regex::Error> {
+    build_with_mode(pattern).map(|(re, _)| re)
+}
+
+/// [`build`], and whether the regex was built in Unicode mode (ASCII mode
+/// is tried first for ASCII patterns).
+pub fn build_with_mode(pattern: &str) -> Result<(Regex, bool), regex::Error> {
     let folded = fold(pattern);
     if folded.is_ascii()
         && let Ok(re) = builder(&folded, false)
     {
-        return Ok(re);
+        return Ok((re, false));
     }
-    builder(&folded, true)
+    builder(&folded, true).map(|re| (re, true))
+}
+
+/// One search for many patterns, all built in the same `unicode` mode as
+/// [`build_with_mode`] chose for each: which of them match anywhere in a
+/// text. `None` when the set is too large to build.
+pub fn build_set<'a>(
+    patterns: impl IntoIterator<Item = &'a str>,
+    unicode: bool,
+) -> Option<RegexSet> {
+    RegexSetBuilder::new(patterns.into_iter().map(fold))
+        .case_insensitive(true)
+        .unicode(unicode)
+        .size_limit(1 << 24)
+        .build()
+        .ok()
 }
 
 #[cfg(test)]

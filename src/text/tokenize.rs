@@ -201,15 +201,15 @@ pub fn line_marker(line: &str) -> Option<usize> {
     } else {
         // "3.", "12)", "(3)", "b)", "(b)", "iv."
         let open = usize::from(c0 == '(');
-        let body: String = rest[open..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let after_open = &rest[open..];
+        let body = &after_open[..after_open
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(after_open.len())];
         let numeric =
             !body.is_empty() && body.len() <= 2 && body.chars().all(|c| c.is_ascii_digit());
         let letter = body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase());
         let roman = matches!(
-            body.as_str(),
+            body,
             "i" | "ii" | "iii" | "iv" | "v" | "vi" | "vii" | "viii" | "ix" | "x"
         );
         if !(numeric || letter || roman) {
@@ -295,10 +295,11 @@ fn lines(text: &str) -> Vec<Line> {
 /// first word would not have fitted on it, the block is at least
 /// [`SOFT_WRAP_WIDTH_MIN`] wide) that stops mid-word-flow and `next` goes on
 /// in lower case. A line opening with a bullet or number never continues.
-fn continues(prev: &str, next: &str, block_width: usize) -> bool {
+/// `next_marked`: whether `next` has a bullet or number ([`line_marker`]).
+fn continues(prev: &str, next: &str, next_marked: bool, block_width: usize) -> bool {
     let prev = prev.trim_end();
     let next = next.trim_start();
-    if prev.is_empty() || next.is_empty() || line_marker(next).is_some() {
+    if prev.is_empty() || next.is_empty() || next_marked {
         return false;
     }
     let Some(last) = prev.chars().next_back() else {
@@ -307,28 +308,43 @@ fn continues(prev: &str, next: &str, block_width: usize) -> bool {
     if matches!(last, '.' | '!' | '?' | ':' | ';' | '\u{2026}') {
         return false;
     }
-    let mut last_word: Vec<char> = prev
-        .chars()
+    let word_start = prev
+        .char_indices()
         .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .collect();
-    last_word.reverse();
-    let last_word: String = last_word.into_iter().flat_map(char::to_lowercase).collect();
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(prev.len(), |(i, _)| i);
+    let connective = is_connective(&prev[word_start..]);
     if matches!(
         last,
         ',' | '&' | '+' | '(' | '/' | '-' | '\u{2013}' | '\u{2014}'
-    ) || CONNECTIVES.contains(&last_word.as_str())
+    ) || connective
     {
         return true;
     }
     let first = next.chars().next().unwrap_or(' ');
+    if !(first.is_lowercase() && last.is_alphanumeric() && block_width >= SOFT_WRAP_WIDTH_MIN) {
+        return false;
+    }
     let first_word = next.split_whitespace().next().unwrap_or("").chars().count();
     let len = prev.chars().count();
-    first.is_lowercase()
-        && last.is_alphanumeric()
-        && len >= SOFT_WRAP_MIN
-        && block_width >= SOFT_WRAP_WIDTH_MIN
-        && len + 1 + first_word > block_width
+    len >= SOFT_WRAP_MIN && len + 1 + first_word > block_width
+}
+
+/// Whether `word`, in any case, is one of [`CONNECTIVES`]: every one is
+/// lower-case ASCII, and no other letter lower-cases into one of theirs.
+fn is_connective(word: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static [u8]>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| CONNECTIVES.iter().map(|c| c.as_bytes()).collect());
+    let mut buf = [0u8; 16];
+    if !word.is_ascii() || word.len() > buf.len() {
+        return false;
+    }
+    let lower = &mut buf[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    set.contains(&*lower)
 }
 
 /// A negative contraction typed without its apostrophe ("didnt", "cant"),
@@ -420,8 +436,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         i = j + 1;
     }
+    let markers: Vec<Option<usize>> = all.iter().map(|l| line_marker(line_text(l))).collect();
+    // Each line's characters, in one buffer for all lines.
+    let mut chars: Vec<(usize, char)> = Vec::new();
     for (li, line) in all.iter().enumerate() {
-        let marker = line_marker(line_text(line));
+        let marker = markers[li];
         let body_start = line.start + marker.unwrap_or(0);
         let label = label_end(&text[body_start..line.end]).map(|e| body_start + e);
         let first_token = tokens.len();
@@ -432,6 +451,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             &mut tokens,
             &mut segment,
             &mut pending_break,
+            &mut chars,
         );
         if marker.is_some() || label.is_some() {
             let label_to = label.unwrap_or(line.end);
@@ -452,9 +472,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 }
             }
         }
-        let wrapped = all
-            .get(li + 1)
-            .is_some_and(|next| continues(line_text(line), line_text(next), block_width[li]));
+        let wrapped = all.get(li + 1).is_some_and(|next| {
+            let next_marked = markers[li + 1].is_some();
+            continues(
+                line_text(line),
+                line_text(next),
+                next_marked,
+                block_width[li],
+            )
+        });
         if !wrapped {
             pending_break = true;
         }
@@ -469,11 +495,15 @@ fn tokenize_line(
     tokens: &mut Vec<Token>,
     segment: &mut usize,
     pending_break: &mut bool,
+    chars: &mut Vec<(usize, char)>,
 ) {
-    let chars: Vec<(usize, char)> = text[range.clone()]
-        .char_indices()
-        .map(|(i, c)| (i + range.start, c))
-        .collect();
+    chars.clear();
+    chars.extend(
+        text[range.clone()]
+            .char_indices()
+            .map(|(i, c)| (i + range.start, c)),
+    );
+    let chars = &chars[..];
     let n = chars.len();
     let mut push = |tokens: &mut Vec<Token>, pending_break: &mut bool, t: Token| {
         if *pending_break && !tokens.is_empty() {
@@ -570,7 +600,7 @@ fn tokenize_line(
             i += 1;
             continue;
         }
-        if matches!(c, '.' | '!' | '?' | '\u{2026}') && sentence_ends(&chars, i, tokens) {
+        if matches!(c, '.' | '!' | '?' | '\u{2026}') && sentence_ends(chars, i, tokens) {
             *pending_break = true;
         }
         i += 1;
@@ -660,6 +690,24 @@ mod tests {
             .into_iter()
             .map(|t| (t.base, t.segment))
             .collect()
+    }
+
+    #[test]
+    fn connectives_are_found_in_any_case_and_nothing_else_is() {
+        for c in CONNECTIVES {
+            assert!(
+                c.len() <= 16 && c.bytes().all(|b| b.is_ascii_lowercase()),
+                "{c}"
+            );
+            assert!(is_connective(c) && is_connective(&c.to_uppercase()), "{c}");
+        }
+        for w in ["", "i", "stalin", "becausee", "thé", "\u{212A}", "andand"] {
+            assert!(!is_connective(w), "{w}");
+        }
+        // A wrapped line ending on a connective goes on; one ending on a
+        // noun in a short block does not.
+        assert_eq!(bases("Stalin won BECAUSE\nthe party backed him")[3].1, 0);
+        assert_eq!(bases("Stalin won\nthe party backed him")[2].1, 1);
     }
 
     #[test]
