@@ -59,41 +59,15 @@ fn class(c: &mut Criterion) {
     group.finish();
 }
 
+include!("support/hostile.rs");
+
 /// Hostile plans just under the 1 MiB input limit, the shapes that were
-/// once quadratic (issue 9): each must grade in well under 100 ms.
+/// once quadratic (issue 9): each should grade in under 100 ms.
 fn adversarial(c: &mut Criterion) {
     let rubric = Library::builtin().rubric("stalin-trotsky").unwrap().item;
     let grader = Grader::new(rubric).unwrap();
     let limit = planmark::input::INPUT_LIMIT as usize;
-    let fill = |unit: &str, tail: &str| {
-        let n = (limit - tail.len()) / unit.len();
-        let mut s = unit.repeat(n);
-        s.push_str(tail);
-        s
-    };
-    let plans = [
-        (
-            "one word repeated, then a phrase",
-            fill("zinoviev ", "and kamenev underestimated stalin"),
-        ),
-        ("one short sentence repeated", fill("Lenin testament. ", "")),
-        (
-            "one phrase repeated on one line",
-            fill("testament hidden ", ""),
-        ),
-        (
-            "many one-line bullets",
-            fill("- gen sec appointments 1922\n", ""),
-        ),
-        // Contrast words on one line (each once looked back along it: 12 s).
-        ("one contrast word repeated", fill("but ", "")),
-        ("verdicts and contrasts", fill("success but ", "")),
-        // Lines whose phrase an `exclude` blocks (each hit once checked
-        // every blocked range in the plan: 3 s).
-        ("many excluded lines", fill("- under party control\n", "")),
-        // The most segments a plan can have: one letter a line.
-        ("one letter a line", fill("i\n", "")),
-    ];
+    let plans = hostile_plans(limit);
     let mut group = c.benchmark_group("adversarial 1 MiB");
     group.sample_size(10);
     for (name, plan) in &plans {

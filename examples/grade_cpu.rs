@@ -69,39 +69,13 @@ fn main() {
     );
 }
 
+include!("../benches/support/hostile.rs");
+
 /// CPU time for the hostile 1 MiB plans of benches/grade.rs (issue 9):
 /// `cargo run --release --example grade_cpu -- hostile`.
 fn hostile(grader: &Grader) {
     let limit = planmark::input::INPUT_LIMIT as usize;
-    let fill = |unit: &str, tail: &str| {
-        let n = (limit - tail.len()) / unit.len();
-        let mut s = unit.repeat(n);
-        s.push_str(tail);
-        s
-    };
-    let plans = [
-        (
-            "one word repeated, then a phrase",
-            fill("zinoviev ", "and kamenev underestimated stalin"),
-        ),
-        ("one short sentence repeated", fill("Lenin testament. ", "")),
-        (
-            "one phrase repeated on one line",
-            fill("testament hidden ", ""),
-        ),
-        (
-            "many one-line bullets",
-            fill("- gen sec appointments 1922\n", ""),
-        ),
-        // Contrast words on one line (each once looked back along it: 12 s).
-        ("one contrast word repeated", fill("but ", "")),
-        ("verdicts and contrasts", fill("success but ", "")),
-        // Lines whose phrase an `exclude` blocks (each hit once checked
-        // every blocked range in the plan: 3 s).
-        ("many excluded lines", fill("- under party control\n", "")),
-        // The most segments a plan can have: one letter a line.
-        ("one letter a line", fill("i\n", "")),
-    ];
+    let plans = hostile_plans(limit);
     // `-- hostile WORDS`: only the shapes whose name holds WORDS.
     let only = std::env::args().nth(2).unwrap_or_default();
     for (name, plan) in plans
