@@ -115,6 +115,72 @@ const SS: usize = 5;
 const TD: usize = 6;
 const Y: usize = 7;
 
+/// A capture group of a [`dates_regex`] match.
+struct Group<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+impl<'a> Group<'a> {
+    fn as_str(&self) -> &'a str {
+        self.text
+    }
+
+    fn start(&self) -> usize {
+        self.start
+    }
+}
+
+/// The capture groups of one [`dates_regex`] match, read off the matched
+/// text: each alternative has its own shape, so a plain search (a DFA) plus
+/// this is enough, where asking the regex for captures costs several times
+/// more. `tests::groups_read_off_the_match_agree_with_the_regex` checks
+/// them against the regex's own captures.
+struct Groups<'a> {
+    text: &'a str,
+    spans: [Option<Range<usize>>; 8],
+}
+
+impl<'a> Groups<'a> {
+    fn of(text: &'a str, m: Range<usize>) -> Groups<'a> {
+        let t = &text[m.clone()];
+        let at = |r: Range<usize>| Some(m.start + r.start..m.start + r.end);
+        let mut spans: [Option<Range<usize>>; 8] = Default::default();
+        spans[0] = Some(m.clone());
+        let first = t.chars().next().unwrap_or(' ');
+        if matches!(first, '\'' | '\u{2019}' | '\u{2018}') {
+            // '37 or '30s: two digits after the apostrophe, then maybe an s.
+            let d = first.len_utf8();
+            spans[SD] = at(d..d + 2);
+            if t.len() > d + 2 {
+                spans[SS] = at(d + 2..t.len());
+            }
+        } else if !first.is_ascii_digit() {
+            // "the 30s": the decade's two digits.
+            if let Some(d) = t.find(|c: char| c.is_ascii_digit()) {
+                spans[TD] = at(d..d + 2);
+            }
+        } else if t.ends_with('s') {
+            spans[D] = at(0..4);
+        } else if t.len() == 4 {
+            spans[Y] = at(0..4);
+        } else {
+            let digits = t.len() - t.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            spans[R1] = at(0..4);
+            spans[R2] = at(t.len() - digits..t.len());
+        }
+        Groups { text, spans }
+    }
+
+    fn get(&self, group: usize) -> Option<Group<'a>> {
+        let r = self.spans.get(group)?.clone()?;
+        Some(Group {
+            start: r.start,
+            text: &self.text[r],
+        })
+    }
+}
+
 fn dates_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -185,9 +251,9 @@ pub fn dates(text: &str, century: i32) -> Vec<Dated> {
     if !has_digit(text) {
         return out;
     }
-    for c in dates_regex().captures_iter(text) {
-        let m = c.get(0).expect("whole match");
-        // The groups by number (names cost a hash lookup each): r1 r2 d sd ss td y.
+    for m in dates_regex().find_iter(text) {
+        let c = Groups::of(text, m.range());
+        // The groups by number: r1 r2 d sd ss td y.
         let num = |group: usize| c.get(group).and_then(|x| x.as_str().parse::<i32>().ok());
         let (from, to) = if let (Some(a), Some(b)) = (num(R1), c.get(R2)) {
             let b_val: i32 = b.as_str().parse().unwrap_or(a);
@@ -395,6 +461,57 @@ mod tests {
         assert!(years("£1500 and 1917%").is_empty());
         assert!(years("Order No. 227, 5 million, 30s").is_empty());
         assert_eq!(years("1500-2000 delegates"), []);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn groups_read_off_the_match_agree_with_the_regex(
+            text in "([12][0-9]{3}|[0-9]{2}|[0-9]|['’‘]|the|THE|[ \u{a0}]|[\\-–—/]|s|x|[.,%£]){0,10}"
+        ) {
+            for c in dates_regex().captures_iter(&text) {
+                let m = c.get(0).unwrap();
+                let ours = Groups::of(&text, m.range());
+                for g in 0..8 {
+                    proptest::prop_assert_eq!(
+                        c.get(g).map(|x| x.range()),
+                        ours.spans[g].clone(),
+                        "group {} of {:?}",
+                        g,
+                        m.as_str()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn groups_read_off_the_match_agree_on_every_shape() {
+        for text in [
+            "1937-38",
+            "1917–1921",
+            "1917 / 18",
+            "1930s",
+            "1930's",
+            "'37",
+            "’30s",
+            "‘30’s",
+            "the 30s",
+            "THE\u{a0}40's",
+            "1937",
+            "in 1937, then 1938-1939 and '41",
+            "1937-19381",
+            "1930-s",
+            "2000 tanks",
+        ] {
+            for c in dates_regex().captures_iter(text) {
+                let m = c.get(0).unwrap();
+                let ours = Groups::of(text, m.range());
+                for g in 0..8 {
+                    assert_eq!(c.get(g).map(|x| x.range()), ours.spans[g], "{g} {text:?}");
+                }
+            }
+        }
     }
 
     #[test]
