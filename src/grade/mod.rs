@@ -127,9 +127,9 @@ pub struct Grader {
     vocab_stem: Vec<u32>,
     headings: heading::HeadingKeys,
     interner: Interner,
-    /// Every pattern of the rubric in order, with whether its regex is in
-    /// Unicode mode.
-    pattern_modes: Vec<(String, bool)>,
+    /// Every pattern of the rubric in order: its mode and whether it is
+    /// anchored, worked out once here rather than on every plan.
+    pattern_modes: Vec<PatternMode>,
     /// The rubric's unanchored patterns, a set per regex mode: one search
     /// says which can match a plan at all, so the others are not searched.
     /// Built when a second plan is graded: compiling the sets costs about
@@ -137,6 +137,16 @@ pub struct Grader {
     pattern_sets: OnceLock<Vec<PatternSet>>,
     /// Whether a plan has been graded.
     graded_one: AtomicBool,
+}
+
+/// What a pattern needs to know at grading time beyond its regex.
+#[derive(Debug)]
+struct PatternMode {
+    source: String,
+    /// Built in Unicode mode (see [`crate::text::pattern::build_with_mode`]).
+    unicode: bool,
+    /// Anchored ([`anchored`]): searched segment by segment, never in a set.
+    anchored: bool,
 }
 
 /// Patterns searched together to rule out those that match nowhere.
@@ -197,7 +207,7 @@ impl Grader {
         };
         let mut factors = Vec::with_capacity(rubric.factors.len());
         // Every pattern of the rubric in order, with its regex mode.
-        let mut modes: Vec<(String, bool)> = Vec::new();
+        let mut modes: Vec<PatternMode> = Vec::new();
         for f in &rubric.factors {
             let compile = |list: &mut dyn Iterator<Item = &str>, interner: &mut Interner| {
                 list.filter(|p| !p.trim().is_empty())
@@ -250,7 +260,11 @@ impl Grader {
                 .map(|p| {
                     crate::text::pattern::build_with_mode(p)
                         .map(|(r, unicode)| {
-                            modes.push((p.clone(), unicode));
+                            modes.push(PatternMode {
+                                source: p.clone(),
+                                unicode,
+                                anchored: anchored(p),
+                            });
                             (p.clone(), r)
                         })
                         .map_err(|source| PatternError {
@@ -341,14 +355,14 @@ impl Grader {
                 .into_iter()
                 .filter_map(|unicode| {
                     let members: Vec<usize> = (0..modes.len())
-                        .filter(|&i| modes[i].1 == unicode && !anchored(&modes[i].0))
+                        .filter(|&i| modes[i].unicode == unicode && !modes[i].anchored)
                         .collect();
                     // One pattern gains nothing from a set.
                     if members.len() < 2 {
                         return None;
                     }
                     let set = crate::text::pattern::build_set(
-                        members.iter().map(|&i| modes[i].0.as_str()),
+                        members.iter().map(|&i| modes[i].source.as_str()),
                         unicode,
                     )?;
                     Some(PatternSet { set, members })
@@ -425,13 +439,13 @@ impl Grader {
             seen.insert(term.base.clone(), targets.clone());
             targets
         });
-        let joined = if self.factors.iter().any(|f| !f.patterns.is_empty()) {
+        let joined = if !self.pattern_modes.is_empty() {
             Joined::new(&index)
         } else {
             Joined::default()
         };
         // Which patterns may match: all, unless a set search rules some out.
-        let mut may_match = vec![true; self.factors.iter().map(|f| f.patterns.len()).sum()];
+        let mut may_match = vec![true; self.pattern_modes.len()];
         if !joined.segments.is_empty()
             && joined.text.len() <= PATTERN_SET_MAX
             && let Some(sets) = self.pattern_sets()
@@ -490,11 +504,12 @@ impl Grader {
                 }
             }
             let mut found: Vec<(usize, usize, Range<usize>)> = Vec::new();
-            for (pi, (source, re)) in cf.patterns.iter().enumerate() {
-                if !may_match[cf.first_pattern + pi] {
+            for (pi, (_, re)) in cf.patterns.iter().enumerate() {
+                let i = cf.first_pattern + pi;
+                if !may_match[i] {
                     continue;
                 }
-                joined.matches(re, anchored(source), pi, &mut found);
+                joined.matches(re, self.pattern_modes[i].anchored, pi, &mut found);
             }
             // Segment by segment, pattern by pattern, as they were found
             // before the whole-plan search (the sort is stable).
