@@ -26,7 +26,7 @@
 
 use super::phrase::{Blocked, Phrase, PlanIndex, find_all};
 use crate::text::fold::stem;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// Wordings that are a judgement wherever they stand.
 pub const STRONG_CUES: &[&str] = &[
@@ -346,7 +346,7 @@ impl<'a> Reading<'a> {
         self.kinds.iter().any(|k| k & kinds != 0)
     }
 
-    fn opens_with(&self, markers: &[&[&str]]) -> bool {
+    fn opens_with(&self, markers: &Markers) -> bool {
         opens_with(&self.bases, markers)
     }
 
@@ -399,18 +399,47 @@ impl<'a> Reading<'a> {
 
 /// How strongly a segment reads as the judgement: `None` when it does not.
 /// Higher is better: a marked conclusion beats an evaluative first line.
+/// A list of opening markers, looked up by first word: a plan may have half
+/// a million one-word lines, and each is asked whether it opens a
+/// conclusion, a link or a degree.
+struct Markers(rustc_hash::FxHashMap<&'static str, Vec<&'static [&'static str]>>);
+
+impl Markers {
+    fn new(list: &'static [&'static [&'static str]]) -> Markers {
+        let mut by_first: rustc_hash::FxHashMap<&'static str, Vec<&'static [&'static str]>> =
+            Default::default();
+        for &m in list {
+            if let Some(&first) = m.first() {
+                by_first.entry(first).or_default().push(m);
+            }
+        }
+        Markers(by_first)
+    }
+}
+
+static CONCLUSION: LazyLock<Markers> = LazyLock::new(|| Markers::new(CONCLUSION_MARKERS));
+static LINK: LazyLock<Markers> = LazyLock::new(|| Markers::new(LINK_MARKERS));
+static LEAD: LazyLock<Markers> = LazyLock::new(|| Markers::new(LEAD_DEGREE));
+
 /// Whether words open with one of `markers`, after at most two of "and",
 /// "but", "so".
-fn opens_with<S: AsRef<str>>(bases: &[S], markers: &[&[&str]]) -> bool {
+fn opens_with<S: AsRef<str>>(bases: &[S], markers: &Markers) -> bool {
     for at in 0..=2.min(bases.len()) {
         if at > 0 && !matches!(bases[at - 1].as_ref(), "and" | "but" | "so") {
             return false;
         }
         let rest = &bases[at..];
+        let Some(first) = rest.first() else {
+            return false;
+        };
         let opens = |m: &&[&str]| {
             m.len() <= rest.len() && m.iter().zip(rest).all(|(w, b)| b.as_ref() == *w)
         };
-        if markers.iter().any(opens) {
+        if markers
+            .0
+            .get(first.as_ref())
+            .is_some_and(|ms| ms.iter().any(opens))
+        {
             return true;
         }
     }
@@ -440,8 +469,8 @@ fn strength(
         n += 1;
     }
     let opening = &opening[..n];
-    let concluded = heading_marker || opens_with(opening, CONCLUSION_MARKERS);
-    let linked = opens_with(opening, LINK_MARKERS);
+    let concluded = heading_marker || opens_with(opening, &CONCLUSION);
+    let linked = opens_with(opening, &LINK);
     if !(concluded || linked || strong || first || last) {
         return None;
     }
@@ -456,7 +485,7 @@ fn strength(
         Some(4)
     } else if strong {
         Some(3)
-    } else if (first || last) && (evaluates || r.opens_with(LEAD_DEGREE)) {
+    } else if (first || last) && (evaluates || r.opens_with(&LEAD)) {
         Some(if last { 2 } else { 1 })
     } else {
         None

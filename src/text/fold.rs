@@ -118,7 +118,9 @@ fn stemmer() -> &'static Stemmer {
 /// The Snowball (Porter 2) English stem of a folded, possessive-free word,
 /// after British spellings have been mapped to American ones.
 pub fn stem(base: &str) -> String {
-    if base.chars().any(|c| c.is_ascii_digit()) {
+    // Snowball leaves words of one or two letters as they are ("i", "of"),
+    // and so does `americanise`: no need to look them up.
+    if base.chars().any(|c| c.is_ascii_digit()) || (base.len() <= 2 && base.is_ascii()) {
         return base.to_string();
     }
     // Stemming is the costliest step of reading a plan, and a class's plans
@@ -144,6 +146,21 @@ pub fn stem(base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_of_one_or_two_letters_stem_as_snowball_stems_them() {
+        let alphabet: Vec<char> = ('a'..='z').chain(['\'', '-', '.']).collect();
+        let mut words: Vec<String> = alphabet.iter().map(char::to_string).collect();
+        for a in &alphabet {
+            for b in &alphabet {
+                words.push(format!("{a}{b}"));
+            }
+        }
+        for w in &words {
+            let snowball = stemmer().stem(&americanise(w)).into_owned();
+            assert_eq!(stem(w), snowball, "{w}");
+        }
+    }
 
     #[test]
     fn folds_case_accents_and_curly_quotes() {
