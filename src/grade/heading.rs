@@ -76,7 +76,9 @@ const STRUCTURE_WORDS: &[&str] = &[
 
 /// Whether a heading word only organises the plan.
 pub(super) fn is_structure_word(base: &str) -> bool {
-    is_stopword(base) || STRUCTURE_WORDS.contains(&base)
+    static SET: std::sync::LazyLock<HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STRUCTURE_WORDS.iter().copied().collect());
+    is_stopword(base) || SET.contains(base)
 }
 
 /// Each factor's key words and distinctive label words, as stem ids.

@@ -15,7 +15,10 @@ const STOPWORDS: &[&str] = &[
 ];
 
 pub fn is_stopword(base: &str) -> bool {
-    STOPWORDS.contains(&base)
+    // Asked of nearly every plan word: one hash lookup, not a scan.
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    SET.contains(base)
 }
 
 /// Gives every distinct stem in a rubric a small number, so a plan word is
@@ -161,7 +164,8 @@ impl PlanIndex {
     ) -> PlanIndex {
         let mut by_stem = Vec::with_capacity(terms.len());
         let mut by_vocab = Vec::new();
-        let mut segments: Vec<Range<usize>> = Vec::new();
+        let mut segments: Vec<Range<usize>> =
+            Vec::with_capacity(terms.last().map_or(0, |t| t.segment + 1));
         let mut plan = Vec::with_capacity(terms.len());
         let mut last_segment = None;
         // "never" also reads as a phrase's "not" ("never elected" for
@@ -190,8 +194,9 @@ impl PlanIndex {
                 segment: seg,
             });
         }
-        by_stem.sort_unstable();
         by_vocab.sort_unstable();
+        // Positions grouped by stem, each group ascending: a counting sort,
+        // as `by_stem` was filled in position order.
         let mut stem_start = vec![0u32; interner.ids.len() + 1];
         for &(id, _) in &by_stem {
             stem_start[id as usize + 1] += 1;
@@ -199,11 +204,18 @@ impl PlanIndex {
         for i in 1..stem_start.len() {
             stem_start[i] += stem_start[i - 1];
         }
+        let mut next = stem_start.clone();
+        let mut stem_pos = vec![0usize; by_stem.len()];
+        for &(id, pos) in &by_stem {
+            let slot = &mut next[id as usize];
+            stem_pos[*slot as usize] = pos;
+            *slot += 1;
+        }
         PlanIndex {
             terms: plan,
             segments,
             stem_start,
-            stem_pos: by_stem.into_iter().map(|(_, p)| p).collect(),
+            stem_pos,
             by_vocab,
             scratch: Default::default(),
         }

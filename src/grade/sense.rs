@@ -46,7 +46,35 @@ pub struct SegmentDates<'a> {
     text: &'a str,
     index: &'a PlanIndex,
     century: i32,
-    cache: Vec<Option<Vec<Dated>>>,
+    cache: Cache<Dated>,
+}
+
+/// What was worked out for each segment asked about. Four bytes a segment
+/// (zeroed memory, which costs nothing until written), not a vector each:
+/// a plan may have half a million segments, and few are asked about.
+struct Cache<T> {
+    /// 0: not worked out yet; `k`: `store[k - 1]`.
+    slot: Vec<u32>,
+    store: Vec<Vec<T>>,
+}
+
+impl<T> Cache<T> {
+    fn new(segments: usize) -> Cache<T> {
+        Cache {
+            slot: vec![0; segments],
+            store: Vec::new(),
+        }
+    }
+
+    fn get_or_insert_with(&mut self, seg: usize, make: impl FnOnce() -> Vec<T>) -> &Vec<T> {
+        if self.slot[seg] == 0 {
+            self.store.push(make());
+            // At most one entry a segment, and segments are fewer than
+            // bytes in a plan, far below u32::MAX.
+            self.slot[seg] = u32::try_from(self.store.len()).unwrap_or(u32::MAX);
+        }
+        &self.store[self.slot[seg] as usize - 1]
+    }
 }
 
 impl<'a> SegmentDates<'a> {
@@ -55,20 +83,20 @@ impl<'a> SegmentDates<'a> {
             text,
             index,
             century,
-            cache: vec![None; index.segments.len()],
+            cache: Cache::new(index.segments.len()),
         }
     }
 
     pub fn of(&mut self, seg: usize) -> &[Dated] {
-        if self.cache[seg].is_none() {
-            let span = segment_span(self.index, self.text, seg);
-            let mut ds = numbers::dates(&self.text[span.clone()], self.century);
+        let (text, index, century) = (self.text, self.index, self.century);
+        self.cache.get_or_insert_with(seg, || {
+            let span = segment_span(index, text, seg);
+            let mut ds = numbers::dates(&text[span.clone()], century);
             for d in &mut ds {
                 d.span = d.span.start + span.start..d.span.end + span.start;
             }
-            self.cache[seg] = Some(ds);
-        }
-        self.cache[seg].as_deref().unwrap_or_default()
+            ds
+        })
     }
 
     /// Why a match in `seg` is outside `period`, if its segment is dated and
@@ -103,7 +131,7 @@ impl<'a> SegmentDates<'a> {
 pub struct SegmentFigures<'a> {
     text: &'a str,
     index: &'a PlanIndex,
-    cache: Vec<Option<Vec<Range<usize>>>>,
+    cache: Cache<Range<usize>>,
 }
 
 impl<'a> SegmentFigures<'a> {
@@ -111,20 +139,21 @@ impl<'a> SegmentFigures<'a> {
         SegmentFigures {
             text,
             index,
-            cache: vec![None; index.segments.len()],
+            cache: Cache::new(index.segments.len()),
         }
     }
 
     pub fn of(&mut self, seg: usize) -> Vec<Range<usize>> {
-        if self.cache[seg].is_none() {
-            let span = segment_span(self.index, self.text, seg);
-            let found = numbers::figures(&self.text[span.clone()])
-                .into_iter()
-                .map(|r| r.start + span.start..r.end + span.start)
-                .collect();
-            self.cache[seg] = Some(found);
-        }
-        self.cache[seg].clone().unwrap_or_default()
+        let (text, index) = (self.text, self.index);
+        self.cache
+            .get_or_insert_with(seg, || {
+                let span = segment_span(index, text, seg);
+                numbers::figures(&text[span.clone()])
+                    .into_iter()
+                    .map(|r| r.start + span.start..r.end + span.start)
+                    .collect()
+            })
+            .clone()
     }
 }
 
