@@ -156,7 +156,7 @@ impl HeadingKeys {
         let range = index.segments[seg].clone();
         let words: Vec<usize> = range
             .filter(|&p| {
-                let t = &index.terms[p].term;
+                let t = &index.terms[p];
                 t.heading && t.kind == crate::text::TokenKind::Word && !is_structure_word(&t.base)
             })
             .collect();
@@ -167,11 +167,8 @@ impl HeadingKeys {
         let readings: Vec<Vec<(u32, bool)>> = words
             .iter()
             .map(|&p| {
-                let mut r: Vec<(u32, bool)> = index.terms[p]
-                    .stem_id
-                    .map(|id| (id, false))
-                    .into_iter()
-                    .collect();
+                let mut r: Vec<(u32, bool)> =
+                    index.stem_id(p).map(|id| (id, false)).into_iter().collect();
                 if r.is_empty() {
                     r.extend(
                         typo_stems(p)

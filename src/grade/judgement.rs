@@ -326,15 +326,15 @@ impl<'a> Reading<'a> {
         let kinds = word_kinds();
         let verdict: Vec<bool> = terms
             .iter()
-            .map(|t| stems.contains(&t.term.stem) || question.contains(&t.term.stem))
+            .map(|t| stems.contains(&t.stem) || question.contains(&t.stem))
             .collect();
         let first = verdict.iter().position(|&v| v);
         let last = verdict.iter().rposition(|&v| v);
         Reading {
-            bases: terms.iter().map(|t| t.term.base.as_str()).collect(),
+            bases: terms.iter().map(|t| t.base.as_str()).collect(),
             kinds: terms
                 .iter()
-                .map(|t| kinds.get(t.term.base.as_str()).copied().unwrap_or(0))
+                .map(|t| kinds.get(t.base.as_str()).copied().unwrap_or(0))
                 .collect(),
             verdict,
             verdicts: first.zip(last),
@@ -465,7 +465,7 @@ fn strength(
         .iter_mut()
         .zip(&index.terms[index.segments[seg].clone()])
     {
-        *slot = t.term.base.as_str();
+        *slot = t.base.as_str();
         n += 1;
     }
     let opening = &opening[..n];
@@ -508,10 +508,10 @@ pub fn find(index: &PlanIndex, cues: &[Phrase], question: &[String]) -> Option<u
         // A "Judgement:" or "Conclusion -" heading marks its line.
         let heading_marker = index.terms[range.clone()]
             .iter()
-            .filter(|t| t.term.heading)
+            .filter(|t| t.heading)
             .any(|t| {
                 matches!(
-                    t.term.base.as_str(),
+                    t.base.as_str(),
                     "judgement" | "judgment" | "conclusion" | "concl" | "overall" | "verdict"
                 )
             });

@@ -481,9 +481,9 @@ impl Grader {
                         // Only when the heading is the phrase and little else:
                         // "- the 1936 Family Code banned abortion" is a short
                         // sentence, not a heading naming the 1918 Code.
-                        let heading = hit.positions.iter().all(|&q| index.terms[q].term.heading)
+                        let heading = hit.positions.iter().all(|&q| index.terms[q].heading)
                             && !index.segments[s].clone().any(|q| {
-                                let t = &index.terms[q].term;
+                                let t = &index.terms[q];
                                 t.heading
                                     && t.kind == TokenKind::Word
                                     && !hit.positions.contains(&q)
@@ -522,7 +522,7 @@ impl Grader {
                 if blocked.overlaps(first, last) {
                     continue;
                 }
-                let span = index.terms[first].term.span.start..index.terms[last].term.span.end;
+                let span = index.terms[first].span.start..index.terms[last].span.end;
                 cands.push(Candidate {
                     factor: fi,
                     segment: s,
@@ -541,7 +541,7 @@ impl Grader {
 
         // Headings that name a factor by its label's words ("3. Land").
         let typo_stems = |p: usize| -> Vec<(u32, WordMatch)> {
-            seen.get(&index.terms[p].term.base)
+            seen.get(&index.terms[p].base)
                 .map(|targets| {
                     targets
                         .iter()
@@ -553,7 +553,7 @@ impl Grader {
         let mut heading_segments: Vec<usize> = index
             .terms
             .iter()
-            .filter(|t| t.term.heading)
+            .filter(|t| t.heading)
             .map(|t| t.segment)
             .collect();
         heading_segments.dedup();
@@ -565,8 +565,8 @@ impl Grader {
                 if phrased.contains(&(fi, s)) {
                     continue;
                 }
-                let first = index.terms[positions[0]].term.span.start;
-                let last = index.terms[positions[positions.len() - 1]].term.span.end;
+                let first = index.terms[positions[0]].span.start;
+                let last = index.terms[positions[positions.len() - 1]].span.end;
                 cands.push(Candidate {
                     factor: fi,
                     segment: s,
@@ -604,8 +604,8 @@ impl Grader {
                 let found = wrong_sense.entry((c.factor, c.segment)).or_insert_with(|| {
                     cf.not.iter().find_map(|n| {
                         find(n, &index, c.segment, Blocked::NONE, PHRASE_SLACK).map(|h| {
-                            let start = index.terms[h.first].term.span.start;
-                            let end = index.terms[h.last].term.span.end;
+                            let start = index.terms[h.first].span.start;
+                            let end = index.terms[h.last].span.end;
                             text[start..end].to_string()
                         })
                     })
@@ -786,9 +786,9 @@ impl Grader {
         let mut words = 0;
         let mut last_start = None;
         for t in &index.terms {
-            if last_start != Some(t.term.span.start) {
+            if last_start != Some(t.span.start) {
                 words += 1;
-                last_start = Some(t.term.span.start);
+                last_start = Some(t.span.start);
             }
         }
         let band = if words == 0 {
@@ -836,9 +836,9 @@ impl Grader {
 
     fn to_match(&self, text: &str, index: &PlanIndex, hit: &Hit, source: &str) -> Match {
         use result::confidence as c;
-        let start = index.terms[hit.first].term.span.start;
-        let end = index.terms[hit.last].term.span.end;
-        let expanded = hit.positions.iter().any(|&p| index.terms[p].term.expanded);
+        let start = index.terms[hit.first].span.start;
+        let end = index.terms[hit.last].span.end;
+        let expanded = hit.positions.iter().any(|&p| index.terms[p].expanded);
         let rule = if expanded {
             Rule::Abbreviation
         } else if hit.fuzzy {
@@ -872,8 +872,8 @@ impl Grader {
         match judgement::find(index, &self.cues, &self.question_stems) {
             Some(seg) => {
                 let range = &index.segments[seg];
-                let start = index.terms[range.start].term.span.start;
-                let end = index.terms[range.end - 1].term.span.end;
+                let start = index.terms[range.start].span.start;
+                let end = index.terms[range.end - 1].span.end;
                 JudgementResult {
                     found: true,
                     text: Some(text[start..end].to_string()),
@@ -916,7 +916,7 @@ struct Joined {
 impl Joined {
     fn new(index: &PlanIndex) -> Joined {
         let plan = &index.terms;
-        let mut text = String::with_capacity(plan.iter().map(|t| t.term.base.len() + 3).sum());
+        let mut text = String::with_capacity(plan.iter().map(|t| t.base.len() + 3).sum());
         let mut segments = Vec::with_capacity(index.segments.len());
         let mut word_at = vec![0; plan.len()];
         for range in &index.segments {
@@ -929,8 +929,8 @@ impl Joined {
                     text.push(' ');
                 }
                 word_at[i] = text.len();
-                text.push_str(&plan[i].term.base);
-                if plan[i].term.possessive {
+                text.push_str(&plan[i].base);
+                if plan[i].possessive {
                     text.push_str("'s");
                 }
             }

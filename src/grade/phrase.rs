@@ -121,15 +121,9 @@ pub enum WordMatch {
     WeakFuzzy,
 }
 
-/// A plan term and what it can match.
-#[derive(Debug, Clone)]
-pub struct PlanTerm {
-    pub term: Term,
-    /// The rubric stem this word has, if any rubric word shares it.
-    pub stem_id: Option<u32>,
-    /// Index of the segment (sentence or bullet) in [`PlanIndex::segments`].
-    pub segment: usize,
-}
+/// [`PlanIndex::stem_ids`] of a term no rubric word shares a stem with.
+/// Stem ids count a rubric's distinct stems, far below this.
+const NO_STEM: u32 = u32::MAX;
 
 /// Buffers reused by every phrase search in one plan, so the hot loop does
 /// not allocate.
@@ -143,7 +137,13 @@ struct Scratch {
 /// Where each rubric word occurs in one plan.
 #[derive(Debug)]
 pub struct PlanIndex {
-    pub terms: Vec<PlanTerm>,
+    /// The plan's terms, in order. Each term's `segment` is renumbered to
+    /// index [`PlanIndex::segments`]. The terms are kept as they came, not
+    /// copied into a wider struct: a plan may have half a million.
+    pub terms: Vec<Term>,
+    /// The rubric stem of each term, if any rubric word shares it
+    /// ([`NO_STEM`] if none).
+    stem_ids: Vec<u32>,
     /// Term ranges of each sentence or bullet, in order.
     pub segments: Vec<Range<usize>>,
     /// Positions of the terms with each rubric stem: the positions with stem
@@ -158,7 +158,7 @@ pub struct PlanIndex {
 impl PlanIndex {
     /// `typos(term)` gives (vocabulary words it misspells, how trusted).
     pub fn new(
-        terms: Vec<Term>,
+        mut terms: Vec<Term>,
         interner: &Interner,
         mut typos: impl FnMut(&Term, bool) -> Vec<(usize, WordMatch)>,
     ) -> PlanIndex {
@@ -166,18 +166,20 @@ impl PlanIndex {
         let mut by_vocab = Vec::new();
         let mut segments: Vec<Range<usize>> =
             Vec::with_capacity(terms.last().map_or(0, |t| t.segment + 1));
-        let mut plan = Vec::with_capacity(terms.len());
+        let mut stem_ids = Vec::with_capacity(terms.len());
         let mut last_segment = None;
         // "never" also reads as a phrase's "not" ("never elected" for
         // "not elected"), never the other way round.
         let not_id = interner.get("not");
-        for (pos, term) in terms.into_iter().enumerate() {
+        for (pos, term) in terms.iter_mut().enumerate() {
             if last_segment != Some(term.segment) {
                 segments.push(pos..pos);
                 last_segment = Some(term.segment);
             }
             let seg = segments.len() - 1;
             segments[seg].end = pos + 1;
+            term.segment = seg;
+            let term = &*term;
             let stem_id = interner.get(&term.stem);
             if let Some(id) = stem_id {
                 by_stem.push((id, pos));
@@ -185,14 +187,10 @@ impl PlanIndex {
             if let Some(id) = not_id.filter(|_| term.base == "never") {
                 by_stem.push((id, pos));
             }
-            for (v, m) in typos(&term, stem_id.is_some()) {
+            for (v, m) in typos(term, stem_id.is_some()) {
                 by_vocab.push((v, pos, m));
             }
-            plan.push(PlanTerm {
-                term,
-                stem_id,
-                segment: seg,
-            });
+            stem_ids.push(stem_id.unwrap_or(NO_STEM));
         }
         by_vocab.sort_unstable();
         // Positions grouped by stem, each group ascending: a counting sort,
@@ -212,13 +210,19 @@ impl PlanIndex {
             *slot += 1;
         }
         PlanIndex {
-            terms: plan,
+            terms,
+            stem_ids,
             segments,
             stem_start,
             stem_pos,
             by_vocab,
             scratch: Default::default(),
         }
+    }
+
+    /// The rubric stem of the term at `pos`, if any rubric word shares it.
+    pub fn stem_id(&self, pos: usize) -> Option<u32> {
+        Some(self.stem_ids[pos]).filter(|&id| id != NO_STEM)
     }
 
     /// Positions (ascending) of the terms with this rubric stem.
@@ -282,7 +286,7 @@ impl PlanIndex {
         let exact_or_stem = self.stem_positions(w.stem_id);
         let from = exact_or_stem.partition_point(|&p| p < range.start);
         for &p in exact_or_stem[from..].iter().take_while(|&&p| p < range.end) {
-            let t = &self.terms[p].term;
+            let t = &self.terms[p];
             let number_mismatch = (w.number || t.kind == TokenKind::Number) && t.base != w.base;
             let m = if t.base == w.base {
                 WordMatch::Exact
@@ -424,7 +428,7 @@ pub fn find(
         && index.terms[first..=last]
             .iter()
             .zip(&phrase.words)
-            .all(|(p, w)| p.term.base == w.base);
+            .all(|(p, w)| p.base == w.base);
     Some(Hit {
         first,
         last,

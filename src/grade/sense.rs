@@ -32,8 +32,8 @@ pub struct Taken {
 /// a short year ('37) that opens it.
 pub fn segment_span(index: &PlanIndex, text: &str, seg: usize) -> Range<usize> {
     let r = &index.segments[seg];
-    let start = index.terms[r.start].term.span.start;
-    let end = index.terms[r.end - 1].term.span.end;
+    let start = index.terms[r.start].span.start;
+    let end = index.terms[r.end - 1].span.end;
     let start = match text[..start].chars().next_back() {
         Some(c @ ('\'' | '\u{2019}' | '\u{2018}')) => start - c.len_utf8(),
         _ => start,
