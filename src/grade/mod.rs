@@ -157,9 +157,10 @@ struct PatternSet {
     members: Vec<usize>,
 }
 
-/// A plan's pattern text longer than this is searched pattern by pattern
-/// only: a set's lazy DFA may have to give up on a long hostile text, and
-/// its fallback is slower than the separate searches.
+/// The longest text a pattern set searches at once: a set's lazy DFA may
+/// have to give up on a long hostile text, and its fallback is slower than
+/// the separate searches. Longer plans are searched in pieces of whole
+/// segments ([`Joined::pieces`]).
 const PATTERN_SET_MAX: usize = 64 * 1024;
 
 /// A rubric pattern failed to compile. Rubrics loaded through
@@ -344,9 +345,10 @@ impl Grader {
         &self.rubric
     }
 
-    /// The pattern sets, once a plan has been graded before this one.
-    fn pattern_sets(&self) -> Option<&[PatternSet]> {
-        if !self.graded_one.swap(true, Ordering::Relaxed) {
+    /// The pattern sets, once a plan has been graded before this one, or
+    /// for a `long` plan, which repays building them on its own.
+    fn pattern_sets(&self, long: bool) -> Option<&[PatternSet]> {
+        if !self.graded_one.swap(true, Ordering::Relaxed) && !long {
             return None;
         }
         let modes = &self.pattern_modes;
@@ -445,15 +447,32 @@ impl Grader {
             Joined::default()
         };
         // Which patterns may match: all, unless a set search rules some out.
+        // A long plan is searched in pieces of whole segments, each at most
+        // PATTERN_SET_MAX; a piece that is one longer segment rules nothing
+        // out. A pattern with no match in any piece has none in a segment.
         let mut may_match = vec![true; self.pattern_modes.len()];
+        let long = joined.text.len() > PATTERN_SET_MAX;
         if !joined.segments.is_empty()
-            && joined.text.len() <= PATTERN_SET_MAX
-            && let Some(sets) = self.pattern_sets()
+            && let Some(sets) = self.pattern_sets(long)
         {
+            let pieces = joined.pieces(PATTERN_SET_MAX);
             for ps in sets {
-                let found = ps.set.matches(joined.text.as_bytes());
+                let mut found = vec![false; ps.members.len()];
+                for piece in &pieces {
+                    if piece.len() > PATTERN_SET_MAX {
+                        found.fill(true);
+                    } else {
+                        let m = ps.set.matches(&joined.text.as_bytes()[piece.clone()]);
+                        for k in m.iter() {
+                            found[k] = true;
+                        }
+                    }
+                    if found.iter().all(|&f| f) {
+                        break;
+                    }
+                }
                 for (k, &i) in ps.members.iter().enumerate() {
-                    may_match[i] = found.matched(k);
+                    may_match[i] = found[k];
                 }
             }
         }
@@ -943,6 +962,19 @@ impl Joined {
         }
     }
 
+    /// `text` cut between segments into pieces of at most `max` bytes (a
+    /// single segment longer than that is a piece of its own).
+    fn pieces(&self, max: usize) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for seg in &self.segments {
+            match out.last_mut() {
+                Some(last) if seg.end - last.start <= max => last.end = seg.end,
+                _ => out.push(seg.clone()),
+            }
+        }
+        out
+    }
+
     /// Pushes (segment, `pattern`, range in the segment's text) for every
     /// match of `re` in each segment, exactly as searching each segment on
     /// its own would find them.
@@ -1191,6 +1223,38 @@ patterns = ['^funeral', 'never\W+(\w+\W+){0,2}named', 'zzz+ unmatched']
         assert!(covered(&r, "cyrillic") && covered(&r, "hidden"));
         assert!(!covered(&warm.grade("x", plans[3]), "hidden"));
         assert!(warm.pattern_sets.get().is_some_and(|s| !s.is_empty()));
+    }
+
+    /// A plan longer than a set searches at once is searched in pieces of
+    /// whole segments: a pattern that matches only in the last piece is
+    /// still found, with the same words as in the line alone, and a piece
+    /// that is one long segment rules nothing out.
+    #[test]
+    fn long_plans_are_searched_for_patterns_piece_by_piece() {
+        let rubric = parse_rubric(std::path::Path::new("p.toml"), PATTERNS).unwrap();
+        let words = |r: &GradeResult| -> Vec<(String, String)> {
+            r.factors
+                .iter()
+                .flat_map(|f| f.matches.iter().map(|m| (f.id.clone(), m.text.clone())))
+                .collect()
+        };
+        let filler = "- nothing to see on this line at all\n".repeat(4000);
+        for tail in [
+            "Lenin's testament was hidden",
+            "Сталин was генсек",
+            "Lenin never really named an heir",
+        ] {
+            let plan = format!("{filler}{tail}");
+            assert!(plan.len() > 2 * PATTERN_SET_MAX);
+            let long = Grader::new(rubric.clone()).unwrap().grade("x", &plan);
+            let alone = Grader::new(rubric.clone()).unwrap().grade("x", tail);
+            assert!(!words(&alone).is_empty(), "{tail}");
+            assert_eq!(words(&long), words(&alone), "{tail}");
+        }
+        let one_line = format!("{}testament was hidden", "word ".repeat(20_000));
+        assert!(one_line.len() > PATTERN_SET_MAX);
+        let r = Grader::new(rubric).unwrap().grade("x", &one_line);
+        assert!(covered(&r, "hidden"));
     }
 }
 

@@ -434,26 +434,29 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut pending_break = false;
     let all = lines(text);
     let line_text = |l: &Line| &text[l.start..l.end];
-    // The longest line of each block of non-blank lines, for soft wraps.
-    let mut block_width = vec![0usize; all.len()];
-    let mut i = 0;
-    while i < all.len() {
-        let mut j = i;
-        let mut width = 0;
-        while j < all.len() && !line_text(&all[j]).trim().is_empty() {
-            width = width.max(line_text(&all[j]).trim_end().chars().count());
-            j += 1;
-        }
-        for w in &mut block_width[i..j] {
-            *w = width;
-        }
-        i = j + 1;
-    }
-    let markers: Vec<Option<usize>> = all.iter().map(|l| line_marker(line_text(l))).collect();
+    // The longest line of the block of non-blank lines the current line is
+    // in, for soft wraps (0 on a blank line), worked out on entering each
+    // block; and each line's marker, worked out once as the next line's.
+    // Nothing is kept per line: a plan may have half a million.
+    let (mut block_width, mut block_end) = (0usize, 0usize);
+    let mut marker = all.first().and_then(|l| line_marker(line_text(l)));
     // Each line's characters, in one buffer for all lines.
     let mut chars: Vec<(usize, char)> = Vec::new();
     for (li, line) in all.iter().enumerate() {
-        let marker = markers[li];
+        if li >= block_end {
+            let blank = |l: &Line| line_text(l).trim().is_empty();
+            let end = all[li..]
+                .iter()
+                .position(blank)
+                .map_or(all.len(), |k| li + k);
+            block_width = all[li..end]
+                .iter()
+                .map(|l| line_text(l).trim_end().chars().count())
+                .max()
+                .unwrap_or(0);
+            block_end = end.max(li + 1);
+        }
+        let next_marker = all.get(li + 1).and_then(|n| line_marker(line_text(n)));
         let body_start = line.start + marker.unwrap_or(0);
         let label = label_end(&text[body_start..line.end]).map(|e| body_start + e);
         let first_token = tokens.len();
@@ -486,17 +489,17 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
         }
         let wrapped = all.get(li + 1).is_some_and(|next| {
-            let next_marked = markers[li + 1].is_some();
             continues(
                 line_text(line),
                 line_text(next),
-                next_marked,
-                block_width[li],
+                next_marker.is_some(),
+                block_width,
             )
         });
         if !wrapped {
             pending_break = true;
         }
+        marker = next_marker;
     }
     tokens
 }
