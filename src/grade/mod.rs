@@ -142,7 +142,6 @@ pub struct Grader {
 /// What a pattern needs to know at grading time beyond its regex.
 #[derive(Debug)]
 struct PatternMode {
-    source: String,
     /// Built in Unicode mode (see [`crate::text::pattern::build_with_mode`]).
     unicode: bool,
     /// Anchored ([`anchored`]): searched segment by segment, never in a set.
@@ -262,7 +261,6 @@ impl Grader {
                     crate::text::pattern::build_with_mode(p)
                         .map(|(r, unicode)| {
                             modes.push(PatternMode {
-                                source: p.clone(),
                                 unicode,
                                 anchored: anchored(p),
                             });
@@ -353,6 +351,12 @@ impl Grader {
         }
         let modes = &self.pattern_modes;
         let sets = self.pattern_sets.get_or_init(|| {
+            // Every pattern's source, in the order of `pattern_modes`.
+            let sources: Vec<&str> = self
+                .factors
+                .iter()
+                .flat_map(|f| f.patterns.iter().map(|(source, _)| source.as_str()))
+                .collect();
             [false, true]
                 .into_iter()
                 .filter_map(|unicode| {
@@ -364,7 +368,7 @@ impl Grader {
                         return None;
                     }
                     let set = crate::text::pattern::build_set(
-                        members.iter().map(|&i| modes[i].source.as_str()),
+                        members.iter().map(|&i| sources[i]),
                         unicode,
                     )?;
                     Some(PatternSet { set, members })

@@ -143,17 +143,15 @@ impl<'a> SegmentFigures<'a> {
         }
     }
 
-    pub fn of(&mut self, seg: usize) -> Vec<Range<usize>> {
+    pub fn of(&mut self, seg: usize) -> &[Range<usize>] {
         let (text, index) = (self.text, self.index);
-        self.cache
-            .get_or_insert_with(seg, || {
-                let span = segment_span(index, text, seg);
-                numbers::figures(&text[span.clone()])
-                    .into_iter()
-                    .map(|r| r.start + span.start..r.end + span.start)
-                    .collect()
-            })
-            .clone()
+        self.cache.get_or_insert_with(seg, || {
+            let span = segment_span(index, text, seg);
+            numbers::figures(&text[span.clone()])
+                .into_iter()
+                .map(|r| r.start + span.start..r.end + span.start)
+                .collect()
+        })
     }
 }
 
