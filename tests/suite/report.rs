@@ -2,9 +2,7 @@
 //! heatmap has one cell per student per factor, and a screenshot is taken.
 //! Skipped, saying why, when no Chromium is installed (`.ci/run` installs it).
 
-mod common;
-
-use common::planmark;
+use crate::common::planmark;
 use std::path::Path;
 use std::process::Command as Process;
 

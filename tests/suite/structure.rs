@@ -3,9 +3,7 @@
 //! factor, judgements in plain words, figures as evidence, and how sure
 //! each credit is.
 
-mod common;
-
-use common::planmark;
+use crate::common::planmark;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 

@@ -2,9 +2,7 @@
 //! a factor's `with` and `not`, `period`, the longer phrase winning, what
 //! `rubric check` says about them, and the `rejected` list in the JSON.
 
-mod common;
-
-use common::planmark;
+use crate::common::planmark;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 

@@ -1,9 +1,7 @@
 //! Teachers' tools through the real binary: `rubric check` (each lint with its
 //! message and exit code), `rubric new`, and `rubric test`.
 
-mod common;
-
-use common::planmark;
+use crate::common::planmark;
 use predicates::prelude::*;
 use std::path::PathBuf;
 
@@ -818,9 +816,9 @@ fn a_bad_side_says_for_or_against_in_any_case() {
 
 /// A rubric whose phrases miss how two plans put the double burden, and
 /// credit the 1936 Family Code as the 1918 one.
-const LOOSE: &str = include_str!("fixtures/authoring/loose.toml");
+const LOOSE: &str = include_str!("../fixtures/authoring/loose.toml");
 
-const LOOSE_PLANS: &str = include_str!("fixtures/authoring/loose.samples.toml");
+const LOOSE_PLANS: &str = include_str!("../fixtures/authoring/loose.samples.toml");
 
 fn loose_setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

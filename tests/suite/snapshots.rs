@@ -1,15 +1,13 @@
 //! Snapshots of what people see: the one-plan table, the class table and the
 //! JSON contract, so any change to them is reviewed (`cargo insta review`).
 
-mod common;
-
 const PLAN: &str = "Overall S won mainly through his control as gen sec.\n\
     - T arrogant, relied on his rep from the CW\n\
     - Lenins testamant hidden in May 1924, called S rude\n\
     - SIOC (1924) v permanent revolution\n";
 
 fn planmark(args: &[&str], stdin: &str) -> String {
-    let out = common::planmark()
+    let out = crate::common::planmark()
         .args(args)
         .write_stdin(stdin)
         .output()

@@ -1,9 +1,7 @@
 //! The real binary: help, grading from every kind of input, every output
 //! format, and the error messages people see.
 
-mod common;
-
-use common::planmark;
+use crate::common::planmark;
 use predicates::prelude::*;
 use std::io::Write;
 

@@ -1,9 +1,7 @@
 //! Hostile and odd inputs (issue 9): no panic, bounded work, no silent loss,
 //! no injection. Each test is named after the behaviour it guards.
 
-mod common;
-
-use common::planmark;
+use crate::common::planmark;
 use predicates::prelude::*;
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {

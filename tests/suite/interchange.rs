@@ -1,9 +1,7 @@
 //! Import and export: the seed page, Quizlet and Anki text both ways, broken
 //! lines reported by number, and nothing overwritten without --force.
 
-mod common;
-
-use common::planmark;
+use crate::common::planmark;
 use planmark::interchange::{anki, knowt, termdef};
 use planmark::library::Library;
 use planmark::model::Deck;
