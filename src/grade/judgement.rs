@@ -397,8 +397,6 @@ impl<'a> Reading<'a> {
     }
 }
 
-/// How strongly a segment reads as the judgement: `None` when it does not.
-/// Higher is better: a marked conclusion beats an evaluative first line.
 /// A list of opening markers, looked up by first word: a plan may have half
 /// a million one-word lines, and each is asked whether it opens a
 /// conclusion, a link or a degree.
@@ -446,6 +444,8 @@ fn opens_with<S: AsRef<str>>(bases: &[S], markers: &Markers) -> bool {
     false
 }
 
+/// How strongly a segment reads as the judgement: `None` when it does not.
+/// Higher is better: a marked conclusion beats an evaluative first line.
 fn strength(
     index: &PlanIndex,
     seg: usize,
