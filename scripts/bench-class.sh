@@ -19,7 +19,7 @@ for n in (10_000, 100_000):
 PY
 for n in 10000 100000; do
   for threads in 1 2; do
-    /usr/bin/time -f "%e %M" -o "$dir/time" ./target/release/planmark grade --rubric stalin-trotsky \
+    /usr/bin/time -f "%e %M" -o "$dir/time" "${CARGO_TARGET_DIR:-target}"/release/planmark grade --rubric stalin-trotsky \
       --csv "$dir/class-$n.csv" --format csv --threads "$threads" > "$dir/out.csv"
     read -r secs kb < "$dir/time"
     rows=$(($(wc -l < "$dir/out.csv") - 1))

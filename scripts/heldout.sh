@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin=target/release/planmark
+bin="${CARGO_TARGET_DIR:-target}/release/planmark"
 f=tests/fixtures
 run() {
   local name=$1

@@ -25,7 +25,7 @@ cargo build --release --quiet --bin planmark --example load_serve
 work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$((20000 + RANDOM % 20000))
-PLANMARK_DB="$work/load.db" PLANMARK_LIBRARY="" target/release/planmark serve --port "$port" \
+PLANMARK_DB="$work/load.db" PLANMARK_LIBRARY="" "${CARGO_TARGET_DIR:-target}"/release/planmark serve --port "$port" \
   >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do
@@ -34,7 +34,7 @@ for _ in $(seq 50); do
 done
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$server/status"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-load_serve=target/release/examples/load_serve
+load_serve="${CARGO_TARGET_DIR:-target}"/release/examples/load_serve
 echo "server pid $server on 127.0.0.1:$port; $(nproc) cores; resident memory at start: $(rss)"
 "$load_serve" "http://127.0.0.1:$port" "$clients" 1000 >/dev/null
 echo "after a 1,000-request warm-up: $(rss)"
