@@ -36,15 +36,25 @@ fn main() {
         return;
     }
     let plan = include_str!("../benches/plan-300-words.txt");
-    // `-- count N`: N grades and no timing, for a profiler such as
-    // `valgrind --tool=callgrind`, which counts instructions exactly.
+    // `-- count N [FILE]`: N grades of the plan (or of FILE) and no timing,
+    // for a profiler such as `valgrind --tool=callgrind`, which counts
+    // instructions exactly.
     if std::env::args().nth(1).as_deref() == Some("count") {
         let n = std::env::args()
             .nth(2)
             .and_then(|n| n.parse().ok())
             .unwrap_or(100);
+        let file = std::env::args().nth(3).map(std::fs::read_to_string);
+        let plan = match file {
+            None => plan.to_string(),
+            Some(Ok(text)) => text,
+            Some(Err(e)) => {
+                eprintln!("cannot read the plan: {e}");
+                std::process::exit(1);
+            }
+        };
         for _ in 0..n {
-            black_box(grader.grade("count", black_box(plan)));
+            black_box(grader.grade("count", black_box(&plan)));
         }
         return;
     }
