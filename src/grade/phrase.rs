@@ -152,6 +152,11 @@ pub struct PlanIndex {
     stem_pos: Vec<usize>,
     /// (vocabulary index, position, how) of every misspelling, sorted.
     by_vocab: Vec<(usize, usize, WordMatch)>,
+    /// The misspellings of vocabulary word `v` are
+    /// `by_vocab[vocab_start[v]..vocab_start[v + 1]]` (for `v` below
+    /// `vocab_start.len() - 1`; later words have none): every phrase word is
+    /// looked up for every plan, so a lookup is two reads, not two searches.
+    vocab_start: Vec<u32>,
     scratch: std::cell::RefCell<Scratch>,
 }
 
@@ -193,6 +198,14 @@ impl PlanIndex {
             stem_ids.push(stem_id.unwrap_or(NO_STEM));
         }
         by_vocab.sort_unstable();
+        let vocab_len = by_vocab.last().map_or(0, |&(v, _, _)| v + 1);
+        let mut vocab_start = vec![0u32; vocab_len + 1];
+        for &(v, _, _) in &by_vocab {
+            vocab_start[v + 1] += 1;
+        }
+        for i in 1..vocab_start.len() {
+            vocab_start[i] += vocab_start[i - 1];
+        }
         // Positions grouped by stem, each group ascending: a counting sort,
         // as `by_stem` was filled in position order.
         let mut stem_start = vec![0u32; interner.ids.len() + 1];
@@ -216,6 +229,7 @@ impl PlanIndex {
             stem_start,
             stem_pos,
             by_vocab,
+            vocab_start,
             scratch: Default::default(),
         }
     }
@@ -233,10 +247,12 @@ impl PlanIndex {
 
     /// Misspellings (ascending position) of this vocabulary word.
     fn vocab_positions(&self, v: Option<usize>) -> &[(usize, usize, WordMatch)] {
-        let Some(v) = v else { return &[] };
-        let from = self.by_vocab.partition_point(|&(x, _, _)| x < v);
-        let to = self.by_vocab.partition_point(|&(x, _, _)| x <= v);
-        &self.by_vocab[from..to]
+        match v {
+            Some(v) if v + 1 < self.vocab_start.len() => {
+                &self.by_vocab[self.vocab_start[v] as usize..self.vocab_start[v + 1] as usize]
+            }
+            _ => &[],
+        }
     }
 
     /// How many places a phrase word could match anywhere in the plan.

@@ -163,14 +163,32 @@ fn subset(small: &[usize], big: &[usize]) -> bool {
 /// Candidates (among those still `alive`) whose words all belong to a longer
 /// match of another factor: (the shorter, the longer that wins).
 pub fn overlaps(cands: &[Candidate], alive: &[bool]) -> Vec<(usize, usize)> {
-    // Every live candidate by each plan term it used.
-    let mut by_pos: Vec<(usize, usize)> = cands
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| alive[*i])
-        .flat_map(|(i, c)| c.positions.iter().map(move |&p| (p, i)))
-        .collect();
-    by_pos.sort_unstable();
+    // Every live candidate by each plan term it used, in candidate order: the
+    // candidates using term `p` are `users[start[p]..start[p + 1]]`. A
+    // counting sort, as a plan of many matching sentences has a hundred
+    // thousand candidates.
+    let live = || cands.iter().enumerate().filter(|(i, _)| alive[*i]);
+    let terms = live()
+        .flat_map(|(_, c)| c.positions.iter().copied())
+        .max()
+        .map_or(0, |p| p + 1);
+    let mut start = vec![0usize; terms + 1];
+    for (_, c) in live() {
+        for &p in &c.positions {
+            start[p + 1] += 1;
+        }
+    }
+    for p in 1..start.len() {
+        start[p] += start[p - 1];
+    }
+    let mut next = start.clone();
+    let mut users = vec![0usize; start[terms]];
+    for (i, c) in live() {
+        for &p in &c.positions {
+            users[next[p]] = i;
+            next[p] += 1;
+        }
+    }
     let mut out = Vec::new();
     for (i, c) in cands.iter().enumerate() {
         if !alive[i] {
@@ -179,11 +197,9 @@ pub fn overlaps(cands: &[Candidate], alive: &[bool]) -> Vec<(usize, usize)> {
         let Some(&p) = c.positions.first() else {
             continue;
         };
-        let from = by_pos.partition_point(|&(q, _)| q < p);
-        let covering = by_pos[from..]
+        let covering = users[start[p]..start[p + 1]]
             .iter()
-            .take_while(|&&(q, _)| q == p)
-            .map(|&(_, j)| j)
+            .copied()
             .filter(|&j| j != i && subset(&c.positions, &cands[j].positions));
         let (mut other, mut own) = (None::<usize>, 0usize);
         for j in covering {
