@@ -183,6 +183,23 @@ fn is_bullet(c: char) -> bool {
 /// "iv) ", "## ". A year opening a line ("1917. The Tsar…") is not a number
 /// of a list, and "--" or "**bold**" are not bullets.
 pub fn line_marker(line: &str) -> Option<usize> {
+    // Most lines open with a word. A marker opening with a letter or digit
+    // has at most four of them before its `)` or `.` ("iii)", "12."), so a
+    // scan of five bytes rules out nearly every line (a plan may have half a
+    // million).
+    if line
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        let body = line
+            .bytes()
+            .take(5)
+            .position(|b| !b.is_ascii_alphanumeric());
+        if !body.is_some_and(|k| matches!(line.as_bytes()[k], b')' | b'.')) {
+            return None;
+        }
+    }
     let indent = line.len() - line.trim_start().len();
     let rest = &line[indent..];
     let c0 = rest.chars().next()?;
