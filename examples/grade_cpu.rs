@@ -5,7 +5,7 @@
 
 // The binary's allocator, as in benches/grade.rs.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: planmark::alloc::Allocator = planmark::alloc::Allocator;
 
 use planmark::Grader;
 use planmark::library::Library;

@@ -12,6 +12,7 @@ pub mod text;
 
 pub use grade::{GradeResult, Grader};
 pub use model::{Deck, Rubric};
+pub mod alloc;
 pub mod authoring;
 pub mod display;
 pub mod error;
