@@ -409,7 +409,11 @@ pub fn find(
             return None;
         }
     }
-    events.sort_unstable();
+    // `events` is a few runs already in position order (each word's exact
+    // or stem matches, then its misspellings): a stable sort merges runs in
+    // linear time, where an unstable one sorted a line of 100,000 matches
+    // from scratch. Equal events are identical, so the order is the same.
+    events.sort();
     let limit = phrase.words.len() + slack;
     // "Zinoviev and Kamenev underestimated Stalin" is not "Trotsky
     // underestimated Stalin, Zinoviev and Kamenev" (see `ordered`).
