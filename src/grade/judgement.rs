@@ -25,6 +25,7 @@
 //! famine was a disaster") is not taken for the plan's judgement.
 
 use super::phrase::{Blocked, Phrase, PlanIndex, find_all};
+use crate::text::Term;
 use crate::text::fold::stem;
 use std::sync::{LazyLock, OnceLock};
 
@@ -346,10 +347,6 @@ impl<'a> Reading<'a> {
         self.kinds.iter().any(|k| k & kinds != 0)
     }
 
-    fn opens_with(&self, markers: &Markers) -> bool {
-        opens_with(&self.bases, markers)
-    }
-
     /// A degree word with a verdict within three words after it ("mostly a
     /// failure"), or a verdict with "most"/"more"/"less"/"least" right after
     /// it ("mattered most").
@@ -397,51 +394,118 @@ impl<'a> Reading<'a> {
     }
 }
 
-/// A list of opening markers, looked up by first word: a plan may have half
-/// a million one-word lines, and each is asked whether it opens a
-/// conclusion, a link or a degree.
-struct Markers(rustc_hash::FxHashMap<&'static str, Vec<&'static [&'static str]>>);
+/// Words that may come before a marker ("And so overall…", "But I think…").
+const CONNECTIVES: &[&str] = &["and", "but", "so"];
 
-impl Markers {
-    fn new(list: &'static [&'static [&'static str]]) -> Markers {
-        let mut by_first: rustc_hash::FxHashMap<&'static str, Vec<&'static [&'static str]>> =
-            Default::default();
-        for &m in list {
-            if let Some(&first) = m.first() {
-                by_first.entry(first).or_default().push(m);
-            }
-        }
-        Markers(by_first)
-    }
+/// What a segment opens with, by marker list.
+#[derive(Default, Clone, Copy)]
+struct Opens {
+    /// A conclusion or stance marker ([`CONCLUSION_MARKERS`]).
+    conclusion: bool,
+    /// A connective that may open a conclusion ([`LINK_MARKERS`]).
+    link: bool,
+    /// A degree word ([`LEAD_DEGREE`]).
+    lead: bool,
 }
 
-static CONCLUSION: LazyLock<Markers> = LazyLock::new(|| Markers::new(CONCLUSION_MARKERS));
-static LINK: LazyLock<Markers> = LazyLock::new(|| Markers::new(LINK_MARKERS));
-static LEAD: LazyLock<Markers> = LazyLock::new(|| Markers::new(LEAD_DEGREE));
+/// The marker lists, as [`Opens`] fields.
+#[derive(Clone, Copy)]
+enum List {
+    Conclusion,
+    Link,
+    Lead,
+}
 
-/// Whether words open with one of `markers`, after at most two of "and",
-/// "but", "so".
-fn opens_with<S: AsRef<str>>(bases: &[S], markers: &Markers) -> bool {
-    for at in 0..=2.min(bases.len()) {
-        if at > 0 && !matches!(bases[at - 1].as_ref(), "and" | "but" | "so") {
-            return false;
+/// Everything a word may begin at the opening of a segment: the markers,
+/// of any list, that start with it, and whether it is a connective.
+#[derive(Default)]
+struct Opener {
+    /// Shortest first, so that a look stops at the first marker longer than
+    /// the segment ("i" alone opens no "i think").
+    markers: Vec<(List, &'static [&'static str])>,
+    connective: bool,
+}
+
+/// The [`Opener`] of each word that opens a marker or is a connective, by
+/// the word's length in bytes. One table for all the lists, and no hashing:
+/// a plan may have half a million one-word lines, and each is asked whether
+/// it opens a conclusion or a link, so a word is looked up once, among the
+/// few (at most five) of its length, and most segments stop after one look
+/// at their first word.
+static OPENERS: LazyLock<Vec<Vec<(&'static str, Opener)>>> = LazyLock::new(|| {
+    type ByLength = Vec<Vec<(&'static str, Opener)>>;
+    fn entry<'a>(openers: &'a mut ByLength, word: &'static str) -> &'a mut Opener {
+        if openers.len() <= word.len() {
+            openers.resize_with(word.len() + 1, Vec::new);
         }
-        let rest = &bases[at..];
-        let Some(first) = rest.first() else {
-            return false;
+        let same_length = &mut openers[word.len()];
+        let at = match same_length.iter().position(|(w, _)| *w == word) {
+            Some(at) => at,
+            None => {
+                same_length.push((word, Opener::default()));
+                same_length.len() - 1
+            }
         };
-        let opens = |m: &&[&str]| {
-            m.len() <= rest.len() && m.iter().zip(rest).all(|(w, b)| b.as_ref() == *w)
-        };
-        if markers
-            .0
-            .get(first.as_ref())
-            .is_some_and(|ms| ms.iter().any(opens))
-        {
-            return true;
+        &mut same_length[at].1
+    }
+    let mut openers = ByLength::new();
+    for (list, markers) in [
+        (List::Conclusion, CONCLUSION_MARKERS),
+        (List::Link, LINK_MARKERS),
+        (List::Lead, LEAD_DEGREE),
+    ] {
+        for &m in markers {
+            if let Some(&first) = m.first() {
+                entry(&mut openers, first).markers.push((list, m));
+            }
         }
     }
-    false
+    for &c in CONNECTIVES {
+        entry(&mut openers, c).connective = true;
+    }
+    for (_, opener) in openers.iter_mut().flatten() {
+        opener.markers.sort_by_key(|(_, m)| m.len());
+    }
+    openers
+});
+
+/// The [`Opener`] of `word`, if it opens a marker or is a connective.
+fn opener(word: &str) -> Option<&'static Opener> {
+    let same_length = OPENERS.get(word.len())?;
+    same_length
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, opener)| opener)
+}
+
+/// Which marker lists a segment's terms open with, after at most two
+/// connectives ("and", "but", "so").
+fn opens(terms: &[Term]) -> Opens {
+    let mut opens = Opens::default();
+    for at in 0..=2.min(terms.len()) {
+        let rest = &terms[at..];
+        let Some(opener) = rest.first().and_then(|t| opener(&t.base)) else {
+            break;
+        };
+        let fitting = opener
+            .markers
+            .iter()
+            .take_while(|(_, m)| m.len() <= rest.len());
+        for &(list, m) in fitting {
+            if m.iter().zip(rest).all(|(w, t)| t.base == *w) {
+                match list {
+                    List::Conclusion => opens.conclusion = true,
+                    List::Link => opens.link = true,
+                    List::Lead => opens.lead = true,
+                }
+            }
+        }
+        // A marker further on counts only after a connective.
+        if !opener.connective {
+            break;
+        }
+    }
+    opens
 }
 
 /// How strongly a segment reads as the judgement: `None` when it does not.
@@ -458,19 +522,9 @@ fn strength(
     // A segment that is neither marked, nor linked, nor strong, nor first
     // or last is never the judgement: most are not, so their words need no
     // closer reading (a plan may have half a million one-word lines).
-    // The longest marker has three words, after at most two others.
-    let mut opening = [""; 5];
-    let mut n = 0;
-    for (slot, t) in opening
-        .iter_mut()
-        .zip(&index.terms[index.segments[seg].clone()])
-    {
-        *slot = t.base.as_str();
-        n += 1;
-    }
-    let opening = &opening[..n];
-    let concluded = heading_marker || opens_with(opening, &CONCLUSION);
-    let linked = opens_with(opening, &LINK);
+    let opens = opens(&index.terms[index.segments[seg].clone()]);
+    let concluded = heading_marker || opens.conclusion;
+    let linked = opens.link;
     if !(concluded || linked || strong || first || last) {
         return None;
     }
@@ -485,7 +539,7 @@ fn strength(
         Some(4)
     } else if strong {
         Some(3)
-    } else if (first || last) && (evaluates || r.opens_with(&LEAD)) {
+    } else if (first || last) && (evaluates || opens.lead) {
         Some(if last { 2 } else { 1 })
     } else {
         None
