@@ -29,30 +29,147 @@ static DATED_START: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the dated-line pattern is valid")
 });
 
+/// What a byte tells of the line it is in, for [`is_timeline`]: white space
+/// (as `char::is_whitespace` has it) tells nothing, any other byte that the
+/// line is not blank, and a digit or a byte of a wider character that the
+/// line needs a closer look.
+mod byte {
+    pub const SPACE: u8 = 0;
+    pub const TEXT: u8 = 1;
+    pub const CLOSER: u8 = 2;
+
+    pub const KINDS: [u8; 256] = {
+        let mut kinds = [TEXT; 256];
+        let mut b = 0;
+        while b < 256 {
+            kinds[b] = match b as u8 {
+                b' ' | b'\t'..=b'\r' => SPACE,
+                b'0'..=b'9' | 0x80.. => CLOSER,
+                _ => TEXT,
+            };
+            b += 1;
+        }
+        kinds
+    };
+}
+
 /// Whether the plan reads as a timeline: at least [`MIN_LINES`] non-empty
 /// lines, and at least [`DATED_SHARE`] of them open with a date (after any
 /// bullet or list number).
 pub fn is_timeline(text: &str) -> bool {
     let mut lines = 0usize;
     let mut dated = 0usize;
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        lines += 1;
-        // Every dated opening has a digit: most lines have none, and need
-        // no regex (a plan may have half a million lines).
-        if !line.chars().any(char::is_numeric) {
-            continue;
-        }
-        let body = line_marker(line).map_or(line, |n| &line[n..]).trim_start();
-        if DATED_START.is_match(body) {
-            dated += 1;
+    // The lines are those of `str::lines` (a "\r" before a "\n" is white
+    // space), read in one pass over the bytes that only ORs together what
+    // each byte tells: a plan may have half a million lines of a letter
+    // each, too short for a search for the line end to pay.
+    let mut start = 0;
+    let mut kinds = byte::SPACE;
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        if b == b'\n' {
+            let (l, d) = count(&text[start..at], kinds);
+            lines += l;
+            dated += d;
+            start = at + 1;
+            kinds = byte::SPACE;
+        } else {
+            kinds |= byte::KINDS[usize::from(b)];
         }
     }
+    let (l, d) = count(&text[start..], kinds);
+    lines += l;
+    dated += d;
     lines >= MIN_LINES && dated as f64 >= DATED_SHARE * lines as f64
+}
+
+/// How a line with the [`byte`] `kinds` counts: (non-empty lines, dated
+/// lines), each 0 or 1. Every dated opening has a digit, so a line of ASCII
+/// without one needs no closer look: it only counts, unless it is blank.
+#[inline(always)]
+fn count(line: &str, kinds: u8) -> (usize, usize) {
+    if kinds & byte::CLOSER == 0 {
+        (usize::from(kinds != byte::SPACE), 0)
+    } else {
+        count_closely(line)
+    }
+}
+
+/// [`count`] for a line with a digit or a wider character.
+fn count_closely(line: &str) -> (usize, usize) {
+    let line = line.trim();
+    if line.is_empty() {
+        return (0, 0);
+    }
+    if !line.chars().any(char::is_numeric) {
+        return (1, 0);
+    }
+    let body = line_marker(line).map_or(line, |n| &line[n..]).trim_start();
+    (1, usize::from(DATED_START.is_match(body)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`is_timeline`] as it was written first, line by line with
+    /// `str::lines`: the byte scanning must agree with it.
+    fn is_timeline_by_lines(text: &str) -> bool {
+        let mut lines = 0usize;
+        let mut dated = 0usize;
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            lines += 1;
+            if !line.chars().any(char::is_numeric) {
+                continue;
+            }
+            let body = line_marker(line).map_or(line, |n| &line[n..]).trim_start();
+            if DATED_START.is_match(body) {
+                dated += 1;
+            }
+        }
+        lines >= MIN_LINES && dated as f64 >= DATED_SHARE * lines as f64
+    }
+
+    #[test]
+    fn byte_scanning_agrees_with_reading_line_by_line() {
+        // Lines that are dated, undated, blank in ASCII or in wider white
+        // space, or numbered in wider digits; and line ends of each kind.
+        let lines = [
+            "1918 - army",
+            "- 1919: advance",
+            "Jan 1918 - founded",
+            "the end",
+            "",
+            " \t\x0b\x0c ",
+            "\u{a0}\u{3000}",
+            "\u{85}",
+            "\x1c\x1d",
+            "\u{661}\u{669}\u{661}\u{668} - Arabic digits",
+            "\u{2460} circled one",
+            "½ measure",
+            "caf\u{e9} 1920",
+            "\u{a0}1921 - after wide space",
+            "3. 1905 - strikes",
+        ];
+        let mut plans = vec![String::new(), "\n".into(), "\r\n".into()];
+        for (i, a) in lines.iter().enumerate() {
+            for (j, b) in lines.iter().enumerate() {
+                for end in ["\n", "\r\n", "\r", ""] {
+                    // Four or five lines, so that shares near the threshold
+                    // are tried.
+                    let c = lines[(i + j) % lines.len()];
+                    let d = lines[(i * 7 + j * 3) % lines.len()];
+                    plans.push(format!("{a}{end}{b}{end}{c}{end}{d}"));
+                    plans.push(format!("{a}{end}{b}{end}{c}{end}{d}{end}{a}{end}"));
+                    plans.push(format!("{d}\n{a}{end}{a}\n{b}{end}{c}"));
+                }
+            }
+        }
+        for plan in &plans {
+            assert_eq!(is_timeline(plan), is_timeline_by_lines(plan), "{plan:?}");
+        }
+        assert!(plans.iter().any(|p| is_timeline(p)));
+        assert!(plans.iter().any(|p| !is_timeline(p)));
+    }
 
     #[test]
     fn a_dated_timeline_is_a_timeline() {
