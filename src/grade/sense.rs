@@ -5,7 +5,7 @@
 
 use super::phrase::PlanIndex;
 use super::result::{Match, RejectionKind};
-use crate::text::numbers::{self, Dated};
+use crate::text::numbers;
 use std::ops::Range;
 
 /// A match before the sense checks: which factor, where, and which plan
@@ -41,12 +41,15 @@ pub fn segment_span(index: &PlanIndex, text: &str, seg: usize) -> Range<usize> {
     start..end
 }
 
-/// The dates in each segment, worked out once per plan when first asked for.
+/// Whether segments are dated outside a period, worked out once per plan
+/// for each wording of a segment and each period asked about: the answer
+/// depends on nothing else, and a plan of a hundred thousand identical
+/// dated bullets needs it worked out once.
 pub struct SegmentDates<'a> {
     text: &'a str,
     index: &'a PlanIndex,
     century: i32,
-    cache: Cache<Dated>,
+    answers: rustc_hash::FxHashMap<(&'a str, [i32; 2]), Option<String>>,
 }
 
 /// What was worked out for each segment asked about. Four bytes a segment
@@ -83,47 +86,46 @@ impl<'a> SegmentDates<'a> {
             text,
             index,
             century,
-            cache: Cache::new(index.segments.len()),
+            answers: Default::default(),
         }
-    }
-
-    pub fn of(&mut self, seg: usize) -> &[Dated] {
-        let (text, index, century) = (self.text, self.index, self.century);
-        self.cache.get_or_insert_with(seg, || {
-            let span = segment_span(index, text, seg);
-            let mut ds = numbers::dates(&text[span.clone()], century);
-            for d in &mut ds {
-                d.span = d.span.start + span.start..d.span.end + span.start;
-            }
-            ds
-        })
     }
 
     /// Why a match in `seg` is outside `period`, if its segment is dated and
     /// none of its dates falls inside the period.
     pub fn outside(&mut self, seg: usize, period: [i32; 2]) -> Option<String> {
-        let text = self.text;
-        let ds = self.of(seg);
-        if ds.is_empty() || ds.iter().any(|d| d.overlaps(period)) {
-            return None;
+        let words = &self.text[segment_span(self.index, self.text, seg)];
+        if let Some(answer) = self.answers.get(&(words, period)) {
+            return answer.clone();
         }
-        let mut written: Vec<&str> = Vec::new();
-        for d in ds {
-            let w = &text[d.span.clone()];
-            if !written.contains(&w) {
-                written.push(w);
-            }
-        }
-        let dates = match written.as_slice() {
-            [one] => one.to_string(),
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-            [] => return None,
-        };
-        Some(format!(
-            "dated {dates}, outside {}",
-            numbers::period_text(period)
-        ))
+        let answer = outside(words, self.century, period);
+        self.answers.insert((words, period), answer.clone());
+        answer
     }
+}
+
+/// Why `words` (a segment) is outside `period`, if it is dated and none of
+/// its dates falls inside the period.
+fn outside(words: &str, century: i32, period: [i32; 2]) -> Option<String> {
+    let ds = numbers::dates(words, century);
+    if ds.is_empty() || ds.iter().any(|d| d.overlaps(period)) {
+        return None;
+    }
+    let mut written: Vec<&str> = Vec::new();
+    for d in &ds {
+        let w = &words[d.span.clone()];
+        if !written.contains(&w) {
+            written.push(w);
+        }
+    }
+    let dates = match written.as_slice() {
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => return None,
+    };
+    Some(format!(
+        "dated {dates}, outside {}",
+        numbers::period_text(period)
+    ))
 }
 
 /// The dates and figures in each segment (byte ranges in the plan), worked
