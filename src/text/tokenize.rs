@@ -531,6 +531,9 @@ fn tokenize_line(
     chars: &mut Vec<(usize, char)>,
 ) {
     chars.clear();
+    // A line has at most as many characters as bytes: reserved at once, a
+    // 1 MiB line is not copied into a buffer twice the size twenty times.
+    chars.reserve(range.len());
     chars.extend(
         text[range.clone()]
             .char_indices()
