@@ -44,12 +44,15 @@ pub fn segment_span(index: &PlanIndex, text: &str, seg: usize) -> Range<usize> {
 /// Whether segments are dated outside a period, worked out once per plan
 /// for each wording of a segment and each period asked about: the answer
 /// depends on nothing else, and a plan of a hundred thousand identical
-/// dated bullets needs it worked out once.
+/// dated bullets needs it worked out once. Each segment's answer is kept by
+/// its number too, so a long segment with many matches has its words
+/// hashed once, not once a match.
 pub struct SegmentDates<'a> {
     text: &'a str,
     index: &'a PlanIndex,
     century: i32,
-    answers: rustc_hash::FxHashMap<(&'a str, [i32; 2]), Option<String>>,
+    by_words: rustc_hash::FxHashMap<(&'a str, [i32; 2]), Option<String>>,
+    by_segment: rustc_hash::FxHashMap<(usize, [i32; 2]), Option<String>>,
 }
 
 /// What was worked out for each segment asked about. Four bytes a segment
@@ -86,19 +89,24 @@ impl<'a> SegmentDates<'a> {
             text,
             index,
             century,
-            answers: Default::default(),
+            by_words: Default::default(),
+            by_segment: Default::default(),
         }
     }
 
     /// Why a match in `seg` is outside `period`, if its segment is dated and
     /// none of its dates falls inside the period.
     pub fn outside(&mut self, seg: usize, period: [i32; 2]) -> Option<String> {
-        let words = &self.text[segment_span(self.index, self.text, seg)];
-        if let Some(answer) = self.answers.get(&(words, period)) {
+        if let Some(answer) = self.by_segment.get(&(seg, period)) {
             return answer.clone();
         }
-        let answer = outside(words, self.century, period);
-        self.answers.insert((words, period), answer.clone());
+        let words = &self.text[segment_span(self.index, self.text, seg)];
+        let answer = self
+            .by_words
+            .entry((words, period))
+            .or_insert_with(|| outside(words, self.century, period))
+            .clone();
+        self.by_segment.insert((seg, period), answer.clone());
         answer
     }
 }
