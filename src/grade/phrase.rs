@@ -148,7 +148,7 @@ pub struct PlanIndex {
     pub segments: Vec<Range<usize>>,
     /// Positions of the terms with each rubric stem: the positions with stem
     /// id `i` are `stem_pos[stem_start[i]..stem_start[i + 1]]`, ascending.
-    stem_start: Vec<u32>,
+    stem_start: Vec<usize>,
     stem_pos: Vec<usize>,
     /// (vocabulary index, position, how) of every misspelling, sorted.
     by_vocab: Vec<(usize, usize, WordMatch)>,
@@ -156,7 +156,7 @@ pub struct PlanIndex {
     /// `by_vocab[vocab_start[v]..vocab_start[v + 1]]` (for `v` below
     /// `vocab_start.len() - 1`; later words have none): every phrase word is
     /// looked up for every plan, so a lookup is two reads, not two searches.
-    vocab_start: Vec<u32>,
+    vocab_start: Vec<usize>,
     scratch: std::cell::RefCell<Scratch>,
 }
 
@@ -199,27 +199,18 @@ impl PlanIndex {
         }
         by_vocab.sort_unstable();
         let vocab_len = by_vocab.last().map_or(0, |&(v, _, _)| v + 1);
-        let mut vocab_start = vec![0u32; vocab_len + 1];
-        for &(v, _, _) in &by_vocab {
-            vocab_start[v + 1] += 1;
-        }
-        for i in 1..vocab_start.len() {
-            vocab_start[i] += vocab_start[i - 1];
-        }
+        let vocab_start = group_starts(vocab_len, by_vocab.iter().map(|&(v, _, _)| v));
         // Positions grouped by stem, each group ascending: a counting sort,
         // as `by_stem` was filled in position order.
-        let mut stem_start = vec![0u32; interner.ids.len() + 1];
-        for &(id, _) in &by_stem {
-            stem_start[id as usize + 1] += 1;
-        }
-        for i in 1..stem_start.len() {
-            stem_start[i] += stem_start[i - 1];
-        }
+        let stem_start = group_starts(
+            interner.ids.len(),
+            by_stem.iter().map(|&(id, _)| id as usize),
+        );
         let mut next = stem_start.clone();
         let mut stem_pos = vec![0usize; by_stem.len()];
         for &(id, pos) in &by_stem {
             let slot = &mut next[id as usize];
-            stem_pos[*slot as usize] = pos;
+            stem_pos[*slot] = pos;
             *slot += 1;
         }
         PlanIndex {
@@ -242,14 +233,14 @@ impl PlanIndex {
     /// Positions (ascending) of the terms with this rubric stem.
     fn stem_positions(&self, id: u32) -> &[usize] {
         let i = id as usize;
-        &self.stem_pos[self.stem_start[i] as usize..self.stem_start[i + 1] as usize]
+        &self.stem_pos[self.stem_start[i]..self.stem_start[i + 1]]
     }
 
     /// Misspellings (ascending position) of this vocabulary word.
     fn vocab_positions(&self, v: Option<usize>) -> &[(usize, usize, WordMatch)] {
         match v {
             Some(v) if v + 1 < self.vocab_start.len() => {
-                &self.by_vocab[self.vocab_start[v] as usize..self.vocab_start[v + 1] as usize]
+                &self.by_vocab[self.vocab_start[v]..self.vocab_start[v + 1]]
             }
             _ => &[],
         }
@@ -321,6 +312,20 @@ impl PlanIndex {
             }
         }
     }
+}
+
+/// Where each group starts when items with the group numbers `keys` (each
+/// below `groups`) are laid out group by group, as a counting sort does:
+/// group `g`'s items are at `starts[g]..starts[g + 1]`.
+pub fn group_starts(groups: usize, keys: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    let mut starts = vec![0usize; groups + 1];
+    for g in keys {
+        starts[g + 1] += 1;
+    }
+    for g in 1..starts.len() {
+        starts[g] += starts[g - 1];
+    }
+    starts
 }
 
 /// Where a phrase was found: plan term indices and the weakest word match.

@@ -3,7 +3,7 @@
 //! question's period, or because the words are part of a longer phrase that
 //! counts for another factor ("Family Code" inside "1936 Family Code").
 
-use super::phrase::PlanIndex;
+use super::phrase::{PlanIndex, group_starts};
 use super::result::{Match, RejectionKind};
 use crate::text::numbers;
 use std::ops::Range;
@@ -182,15 +182,7 @@ pub fn overlaps(cands: &[Candidate], alive: &[bool]) -> Vec<(usize, usize)> {
         .flat_map(|(_, c)| c.positions.iter().copied())
         .max()
         .map_or(0, |p| p + 1);
-    let mut start = vec![0usize; terms + 1];
-    for (_, c) in live() {
-        for &p in &c.positions {
-            start[p + 1] += 1;
-        }
-    }
-    for p in 1..start.len() {
-        start[p] += start[p - 1];
-    }
+    let start = group_starts(terms, live().flat_map(|(_, c)| c.positions.iter().copied()));
     let mut next = start.clone();
     let mut users = vec![0usize; start[terms]];
     for (i, c) in live() {
