@@ -186,7 +186,7 @@ pub fn line_marker(line: &str) -> Option<usize> {
     // Most lines open with a word. A marker opening with a letter or digit
     // has at most four of them before its `)` or `.` ("iii)", "12."), so a
     // scan of five bytes rules out nearly every line (a plan may have half a
-    // million).
+    // million). A test checks this agrees with the full reading.
     if line
         .as_bytes()
         .first()
@@ -200,6 +200,11 @@ pub fn line_marker(line: &str) -> Option<usize> {
             return None;
         }
     }
+    read_marker(line)
+}
+
+/// [`line_marker`] without the quick test that rules most lines out.
+fn read_marker(line: &str) -> Option<usize> {
     let indent = line.len() - line.trim_start().len();
     let rest = &line[indent..];
     let c0 = rest.chars().next()?;
@@ -899,6 +904,31 @@ mod tests {
         );
         // Possessives and other apostrophes are untouched.
         assert_eq!(tokenize("Lenin's don")[1].base, "don");
+    }
+
+    /// The five-byte test in `line_marker` rules out only lines the full
+    /// reading rules out too.
+    #[test]
+    fn the_quick_marker_test_agrees_with_the_full_reading() {
+        let bodies = [
+            "1", "12", "123", "1917", "i", "ii", "iii", "iv", "viii", "ix", "x", "xi", "b", "B",
+            "bb", "word", "Stalin", "(b", "(12", "(iv",
+        ];
+        let tails = ["", ")", ".", ") x", ". x", ".x", ")x", ": x", " x", "-"];
+        let mut lines = 0;
+        for body in bodies {
+            for tail in tails {
+                for indent in ["", "  ", "\t"] {
+                    let line = format!("{indent}{body}{tail}");
+                    assert_eq!(line_marker(&line), read_marker(&line), "{line:?}");
+                    lines += 1;
+                }
+            }
+        }
+        assert!(lines > 500);
+        // Both readings do find markers among these lines.
+        assert_eq!(line_marker("iv) Land"), Some(4));
+        assert_eq!(line_marker("12. Land"), Some(4));
     }
 
     #[test]
