@@ -915,17 +915,20 @@ mod tests {
             "bb", "word", "Stalin", "(b", "(12", "(iv",
         ];
         let tails = ["", ")", ".", ") x", ". x", ".x", ")x", ": x", " x", "-"];
-        let mut lines = 0;
+        let (mut lines, mut markers) = (0, 0);
         for body in bodies {
             for tail in tails {
                 for indent in ["", "  ", "\t"] {
                     let line = format!("{indent}{body}{tail}");
                     assert_eq!(line_marker(&line), read_marker(&line), "{line:?}");
                     lines += 1;
+                    markers += usize::from(read_marker(&line).is_some());
                 }
             }
         }
-        assert!(lines > 500);
+        // The lines hold both markers and non-markers, so the test compares
+        // the two readings on both answers.
+        assert!(markers > 0 && markers < lines, "{markers} of {lines}");
         // Both readings do find markers among these lines.
         assert_eq!(line_marker("iv) Land"), Some(4));
         assert_eq!(line_marker("12. Land"), Some(4));
