@@ -108,6 +108,62 @@ impl Library {
         lib
     }
 
+    /// What [`Library::load`]`(dirs)` gives [`Library::rubric`]`(id)` and
+    /// the deck of that rubric's card, without parsing the other built-in
+    /// files: grading one plan spent a sixth of its instructions parsing
+    /// every built-in deck and rubric. The built-in rubric is the one in
+    /// `rubrics/ID.toml` and its deck the one in `decks/DECK.toml`; the
+    /// folders are read whole, later winning as in `load`. Whatever this
+    /// cannot settle (a path, an id no built-in file is named after, a card
+    /// whose deck is not found) gets `load(dirs)` itself, so the rubric, the
+    /// deck and the problems reported are always `load`'s.
+    pub fn load_for_rubric(dirs: &[PathBuf], id: &str) -> Library {
+        let path = Path::new(id);
+        if path.is_file() || id.ends_with(".toml") || id.ends_with(".json") {
+            return Library::load(dirs);
+        }
+        let named = |folder: &'static Dir<'static>, sub: &'static str, stem: &str| {
+            builtin_files(folder, sub)
+                .find(|(p, _)| p.file_stem().and_then(|s| s.to_str()) == Some(stem))
+        };
+        let mut lib = Library::default();
+        if let Some((path, text)) = named(&BUILTIN_RUBRICS, "rubrics", id) {
+            match model::parse_trusted::<Rubric>(&path, text) {
+                Ok(item) => lib.put_rubric(item, Origin::BuiltIn(path), text.to_string()),
+                Err(_) => return Library::load(dirs),
+            }
+        }
+        for dir in dirs {
+            lib.add_dir(dir);
+        }
+        let Some(rubric) = lib.rubrics.iter().find(|r| r.item.id == id) else {
+            return Library::load(dirs);
+        };
+        // A deck from the folders replaced the built-in one of its id, so
+        // the built-in is wanted only when no folder has that deck.
+        if let Some((deck, _)) = rubric.item.card.as_deref().and_then(|c| c.split_once('/'))
+            && !lib.decks.iter().any(|d| d.item.id == deck)
+        {
+            let Some((path, text)) = named(&BUILTIN_DECKS, "decks", deck) else {
+                return Library::load(dirs);
+            };
+            match model::parse_trusted::<Deck>(&path, text) {
+                Ok(item) if item.id == deck => {
+                    lib.decks.insert(
+                        0,
+                        Entry {
+                            item,
+                            origin: Origin::BuiltIn(path),
+                            text: text.to_string(),
+                        },
+                    );
+                }
+                _ => return Library::load(dirs),
+            }
+        }
+        lib
+    }
+
     fn add_dir(&mut self, dir: &Path) {
         for (sub, kind) in [
             ("decks", Some(Kind::Deck)),
@@ -432,5 +488,80 @@ mod tests {
         let dirs = search_dirs(&[PathBuf::from("/cli")], Some("/env1:/env2".into()));
         assert_eq!(dirs.last(), Some(&PathBuf::from("/cli")));
         assert!(dirs.contains(&PathBuf::from("/env1")) && dirs.contains(&PathBuf::from("/env2")));
+    }
+
+    /// What grading reads from `load_for_rubric(dirs, id)`: the rubric, its
+    /// card's deck, and the problems to report, each as (origin, text).
+    fn grading_view(lib: &Library, id: &str) -> (String, String, Vec<PathBuf>) {
+        let rubric = lib
+            .rubric(id)
+            .map(|e| format!("{}\n{}", e.origin, e.text))
+            .unwrap_or_else(|e| format!("error: {e}"));
+        let deck = lib
+            .rubric(id)
+            .ok()
+            .and_then(|e| {
+                let (deck, _) = e.item.card.as_deref()?.split_once('/')?;
+                let d = lib.deck(deck).ok()?;
+                Some(format!("{}\n{}", d.origin, d.text))
+            })
+            .unwrap_or_default();
+        (
+            rubric,
+            deck,
+            lib.problems.iter().map(|p| p.path.clone()).collect(),
+        )
+    }
+
+    /// `load_for_rubric` answers as `load` does for every built-in id, for
+    /// a folder that replaces a rubric and a deck and holds a broken file,
+    /// for an unknown id and for a path.
+    #[test]
+    fn loading_for_one_rubric_gives_what_the_whole_library_gives() {
+        let dir = std::env::temp_dir().join(format!("planmark-lib-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("rubrics")).unwrap();
+        std::fs::create_dir_all(dir.join("decks")).unwrap();
+        let women = builtin_files(&BUILTIN_RUBRICS, "rubrics")
+            .find(|(p, _)| p.ends_with("women.toml"))
+            .unwrap()
+            .1
+            .replacen("label = ", "label = \"Replaced\" # ", 1);
+        std::fs::write(dir.join("rubrics/mine.toml"), &women).unwrap();
+        std::fs::write(
+            dir.join("rubrics/broken.toml"),
+            "id = \"broken\"\n[[factor\n",
+        )
+        .unwrap();
+        let deck = builtin_files(&BUILTIN_DECKS, "decks").next().unwrap().1;
+        std::fs::write(dir.join("decks/copy.toml"), deck).unwrap();
+        let ids: Vec<String> = Library::builtin()
+            .rubrics
+            .iter()
+            .map(|r| r.item.id.clone())
+            .collect();
+        assert!(ids.len() >= 16);
+        let extra = ["no-such-rubric", "stalin-trotsky.toml", "broken"];
+        for dirs in [vec![], vec![dir.clone()]] {
+            let whole = Library::load(&dirs);
+            for id in ids.iter().map(String::as_str).chain(extra) {
+                let one = Library::load_for_rubric(&dirs, id);
+                assert_eq!(
+                    grading_view(&one, id),
+                    grading_view(&whole, id),
+                    "{id} {dirs:?}"
+                );
+            }
+        }
+        // The folder's rubric and deck were the ones compared.
+        let one = Library::load_for_rubric(std::slice::from_ref(&dir), "women");
+        assert!(matches!(
+            one.rubric("women").unwrap().origin,
+            Origin::File(_)
+        ));
+        assert_eq!(one.problems.len(), 1);
+        // The built-in case parsed one rubric and one deck, not all of them.
+        let lean = Library::load_for_rubric(&[], "stalin-trotsky");
+        assert_eq!((lean.rubrics.len(), lean.decks.len()), (1, 1));
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

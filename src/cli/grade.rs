@@ -58,7 +58,7 @@ pub struct GradeArgs {
 const BATCH: usize = 512;
 
 pub fn run(ctx: &Context, args: GradeArgs) -> Result<u8, Error> {
-    let library = ctx.library();
+    let library = ctx.library_for_rubric(&args.rubric);
     let entry = library.rubric(&args.rubric)?;
     let question = entry.item.question.clone().or_else(|| {
         let (deck, card) = entry.item.card.as_deref()?.split_once('/')?;

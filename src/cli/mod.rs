@@ -323,7 +323,21 @@ impl Context {
     /// (once per run), and the command goes on without it; `decks`,
     /// `rubrics` and `rubric check` show the whole error ([`Context::library_quiet`]).
     pub fn library(&self) -> planmark::library::Library {
-        let lib = self.library_quiet();
+        self.warned(self.library_quiet())
+    }
+
+    /// What [`Context::library`] gives for grading with rubric `id` (that
+    /// rubric and its card's deck), with the same warnings, parsing only the
+    /// built-in files it needs ([`planmark::library::Library::load_for_rubric`]).
+    pub fn library_for_rubric(&self, id: &str) -> planmark::library::Library {
+        self.warned(planmark::library::Library::load_for_rubric(
+            &self.library_dirs,
+            id,
+        ))
+    }
+
+    /// `lib`, its broken files named once per run.
+    fn warned(&self, lib: planmark::library::Library) -> planmark::library::Library {
         if !self
             .library_warned
             .swap(true, std::sync::atomic::Ordering::Relaxed)
