@@ -65,6 +65,14 @@ fn builtin_files<'a>(
         .filter_map(move |f| Some((PathBuf::from(folder).join(f.path()), f.contents_utf8()?)))
 }
 
+/// Whether a rubric argument names a file rather than an id: an existing
+/// file, or a `.toml` / `.json` name ([`Library::rubric`] reads it).
+fn names_a_file(id_or_path: &str) -> bool {
+    Path::new(id_or_path).is_file()
+        || id_or_path.ends_with(".toml")
+        || id_or_path.ends_with(".json")
+}
+
 fn is_data_file(p: &Path) -> bool {
     matches!(
         p.extension().and_then(|e| e.to_str()),
@@ -118,8 +126,7 @@ impl Library {
     /// whose deck is not found) gets `load(dirs)` itself, so the rubric, the
     /// deck and the problems reported are always `load`'s.
     pub fn load_for_rubric(dirs: &[PathBuf], id: &str) -> Library {
-        let path = Path::new(id);
-        if path.is_file() || id.ends_with(".toml") || id.ends_with(".json") {
+        if names_a_file(id) {
             return Library::load(dirs);
         }
         let named = |folder: &'static Dir<'static>, sub: &'static str, stem: &str| {
@@ -149,14 +156,7 @@ impl Library {
             };
             match model::parse_trusted::<Deck>(&path, text) {
                 Ok(item) if item.id == deck => {
-                    lib.decks.insert(
-                        0,
-                        Entry {
-                            item,
-                            origin: Origin::BuiltIn(path),
-                            text: text.to_string(),
-                        },
-                    );
+                    lib.put_deck(item, Origin::BuiltIn(path), text.to_string())
                 }
                 _ => return Library::load(dirs),
             }
@@ -231,7 +231,7 @@ impl Library {
     /// A rubric by id, or by path to a `.toml` / `.json` file.
     pub fn rubric(&self, id_or_path: &str) -> Result<Entry<Rubric>> {
         let path = Path::new(id_or_path);
-        if path.is_file() || id_or_path.ends_with(".toml") || id_or_path.ends_with(".json") {
+        if names_a_file(id_or_path) {
             let text = read_text(path, FILE_LIMIT, "a rubric")?;
             let item = model::parse_rubric(path, &text)?;
             return Ok(Entry {
@@ -493,12 +493,9 @@ mod tests {
     /// What grading reads from `load_for_rubric(dirs, id)`: the rubric, its
     /// card's deck, and the problems to report, each as (origin, text).
     fn grading_view(lib: &Library, id: &str) -> (String, String, Vec<PathBuf>) {
-        let rubric = lib
-            .rubric(id)
-            .map(|e| format!("{}\n{}", e.origin, e.text))
-            .unwrap_or_else(|e| format!("error: {e}"));
-        let deck = lib
-            .rubric(id)
+        let found = lib.rubric(id);
+        let deck = found
+            .as_ref()
             .ok()
             .and_then(|e| {
                 let (deck, _) = e.item.card.as_deref()?.split_once('/')?;
@@ -506,6 +503,9 @@ mod tests {
                 Some(format!("{}\n{}", d.origin, d.text))
             })
             .unwrap_or_default();
+        let rubric = found
+            .map(|e| format!("{}\n{}", e.origin, e.text))
+            .unwrap_or_else(|e| format!("error: {e}"));
         (
             rubric,
             deck,

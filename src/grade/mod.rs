@@ -687,9 +687,9 @@ impl Grader {
             .zip(&self.factors)
             .zip(per_factor)
         {
-            // A few ascending runs (one per phrase or pattern), which a
-            // stable sort merges in linear time: an unstable one sorted a
-            // factor's 60,000 segments from scratch.
+            // Ascending runs (one per phrase, one for the patterns, one for
+            // the headings), which a stable sort finds and merges in
+            // n·log(runs): an unstable one sorted 60,000 segments from scratch.
             hit_segments.sort();
             hit_segments.dedup();
             sense::dedupe(&mut matches);
