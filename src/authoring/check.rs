@@ -499,7 +499,7 @@ fn words_of(text: &str, expander: &Expander) -> Vec<String> {
     expander
         .expand(text, tokenize(text))
         .into_iter()
-        .map(|t| t.stem)
+        .map(|t| t.stem.to_string())
         .collect()
 }
 

@@ -213,7 +213,7 @@ fn key_of(text: &str, expander: &Expander) -> Vec<String> {
         .expand(text, tokenize(text))
         .iter()
         .filter(|t| content(t))
-        .map(|t| t.stem.clone())
+        .map(|t| t.stem.to_string())
         .collect();
     k.sort();
     k.dedup();
@@ -301,7 +301,7 @@ impl Generic {
         t.kind != TokenKind::Word
             || t.base.chars().any(|c| c.is_ascii_digit())
             || is_stopword(&t.base)
-            || self.stems.contains(&t.stem)
+            || self.stems.contains(t.stem.as_str())
             || super::starter::is_common_verb(&t.base)
             || crate::authoring::check::is_loose_word(&t.base)
     }
@@ -381,7 +381,7 @@ pub fn suggest(
                     terms[r.clone()]
                         .iter()
                         .filter(|t| content(t))
-                        .map(|t| t.stem.clone())
+                        .map(|t| t.stem.to_string())
                         .collect()
                 })
                 .collect();
@@ -845,7 +845,7 @@ fn phrase_candidates(
                     if n == 1 && (first.base.chars().count() < 4 || first.expanded) {
                         continue;
                     }
-                    let mut key: Vec<String> = words.iter().map(|t| t.stem.clone()).collect();
+                    let mut key: Vec<String> = words.iter().map(|t| t.stem.to_string()).collect();
                     key.sort();
                     key.dedup();
                     if existing.contains(&key) || !seen.insert(key.clone()) {
@@ -861,7 +861,7 @@ fn phrase_candidates(
                     // with what the factor is about (its label, hint,
                     // phrases, evidence or their synonyms): otherwise it is
                     // any run of words from that plan.
-                    let about = words.iter().any(|t| profile.contains(&t.stem));
+                    let about = words.iter().any(|t| profile.contains(t.stem.as_str()));
                     let gains = gained >= 2 || (gained == 1 && about);
                     // A wording in most plans says nothing about one factor,
                     // and one word alone must never be wrong on the samples.
@@ -1038,7 +1038,7 @@ fn not_candidates(fi: usize, f: &Factor, plans: &[Plan], generic: &Generic) -> V
                     if !telling {
                         continue;
                     }
-                    let mut key: Vec<String> = words.iter().map(|t| t.stem.clone()).collect();
+                    let mut key: Vec<String> = words.iter().map(|t| t.stem.to_string()).collect();
                     key.sort();
                     key.dedup();
                     if truth.iter().any(|seg| key.iter().all(|k| seg.contains(k)))
@@ -1098,17 +1098,20 @@ fn with_candidates(fi: usize, f: &Factor, plans: &[Plan], generic: &Generic) -> 
             .iter()
             .map(|t| crate::text::fold::stem(&t.base))
             .collect();
-        let banned: HashSet<&String> = wrong.iter().flat_map(|(p, s)| p.stems[*s].iter()).collect();
+        let banned: HashSet<&str> = wrong
+            .iter()
+            .flat_map(|(p, s)| p.stems[*s].iter().map(String::as_str))
+            .collect();
         // Candidate companions: (stem, a surface form, right sentences with it).
         let mut words: BTreeMap<String, (String, HashSet<usize>)> = BTreeMap::new();
         for (i, (p, s)) in right.iter().enumerate() {
             for t in &p.terms[p.segments[*s].clone()] {
                 let useful = content(t)
-                    && !phrase_stems.contains(&t.stem)
-                    && !banned.contains(&t.stem)
+                    && !phrase_stems.contains(t.stem.as_str())
+                    && !banned.contains(t.stem.as_str())
                     && (t.kind == TokenKind::Number || !generic.is_generic(t));
                 if useful {
-                    let e = words.entry(t.stem.clone()).or_insert_with(|| {
+                    let e = words.entry(t.stem.to_string()).or_insert_with(|| {
                         (p.sample.text[t.span.clone()].to_string(), HashSet::new())
                     });
                     e.1.insert(i);

@@ -327,7 +327,7 @@ impl<'a> Reading<'a> {
         let kinds = word_kinds();
         let verdict: Vec<bool> = terms
             .iter()
-            .map(|t| stems.contains(&t.stem) || question.contains(&t.stem))
+            .map(|t| stems.contains(t.stem.as_str()) || question.iter().any(|q| t.stem == *q))
             .collect();
         let first = verdict.iter().position(|&v| v);
         let last = verdict.iter().rposition(|&v| v);

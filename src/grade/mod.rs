@@ -436,9 +436,9 @@ impl Grader {
     pub fn grade(&self, id: &str, text: &str) -> GradeResult {
         let terms = self.expander.expand(text, tokenize(text));
         // Plans repeat their words ("Stalin", "Trotsky"): look each up once.
-        let mut seen: HashMap<String, Vec<(usize, WordMatch)>> = HashMap::default();
+        let mut seen: HashMap<crate::text::Word, Vec<(usize, WordMatch)>> = HashMap::default();
         let index = PlanIndex::new(terms, &self.interner, |term, known| {
-            if let Some(targets) = seen.get(&term.base) {
+            if let Some(targets) = seen.get(term.base.as_str()) {
                 return targets.clone();
             }
             let targets = self.typo_targets(term, known);
@@ -565,7 +565,7 @@ impl Grader {
 
         // Headings that name a factor by its label's words ("3. Land").
         let typo_stems = |p: usize| -> Vec<(u32, WordMatch)> {
-            seen.get(&index.terms[p].base)
+            seen.get(index.terms[p].base.as_str())
                 .map(|targets| {
                     targets
                         .iter()

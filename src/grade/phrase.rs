@@ -77,8 +77,8 @@ impl Phrase {
         let words: Vec<PhraseWord> = terms
             .iter()
             .map(|t| PhraseWord {
-                base: t.base.clone(),
-                stem: t.stem.clone(),
+                base: t.base.to_string(),
+                stem: t.stem.to_string(),
                 stem_id: interner.intern(&t.stem),
                 number: t.kind == TokenKind::Number,
                 vocab: None,
@@ -176,6 +176,13 @@ impl PlanIndex {
         // "never" also reads as a phrase's "not" ("never elected" for
         // "not elected"), never the other way round.
         let not_id = interner.get("not");
+        // What each distinct word gives, looked up on its first occurrence:
+        // its rubric stem, whether it is "never", and its misspellings
+        // (`typos[k]`). Keyed by where the word's text lives: the tokenizer
+        // gives every occurrence of a word the same `Word`, and all of them
+        // live as long as `terms`, so an address names one text here.
+        let mut words: HashMap<usize, (Option<u32>, bool, usize)> = HashMap::default();
+        let mut word_typos: Vec<Vec<(usize, WordMatch)>> = Vec::new();
         for (pos, term) in terms.iter_mut().enumerate() {
             if last_segment != Some(term.segment) {
                 segments.push(pos..pos);
@@ -185,14 +192,18 @@ impl PlanIndex {
             segments[seg].end = pos + 1;
             term.segment = seg;
             let term = &*term;
-            let stem_id = interner.get(&term.stem);
+            let (stem_id, never, k) = *words.entry(term.base.addr()).or_insert_with(|| {
+                let stem_id = interner.get(&term.stem);
+                word_typos.push(typos(term, stem_id.is_some()));
+                (stem_id, term.base == "never", word_typos.len() - 1)
+            });
             if let Some(id) = stem_id {
                 by_stem.push((id, pos));
             }
-            if let Some(id) = not_id.filter(|_| term.base == "never") {
+            if let Some(id) = not_id.filter(|_| never) {
                 by_stem.push((id, pos));
             }
-            for (v, m) in typos(term, stem_id.is_some()) {
+            for &(v, m) in &word_typos[k] {
                 by_vocab.push((v, pos, m));
             }
             stem_ids.push(stem_id.unwrap_or(NO_STEM));

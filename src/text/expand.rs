@@ -1,8 +1,8 @@
 //! Abbreviation and shorthand expansion on the token stream: "Z+K" becomes the
 //! terms "zinoviev and kamenev", each pointing back at the span of "Z+K".
 
-use super::fold::stem;
 use super::tokenize::{Term, Token, TokenKind, tokenize};
+use super::word::Word;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Note-taking shorthand every student uses, expanded in every plan.
@@ -67,7 +67,9 @@ struct Abbreviation {
     /// The key's tokens: original text and folded form ("Z", "+", "K").
     key: Vec<(String, String)>,
     case_sensitive: bool,
-    expansion: Vec<Token>,
+    /// The expansion's words: folded text, stem and kind. Plain strings,
+    /// not [`Word`]s, so that an `Expander` may be shared between threads.
+    expansion: Vec<(String, String, TokenKind)>,
 }
 
 /// A set of abbreviations applied to plans before matching.
@@ -99,7 +101,7 @@ impl Expander {
         {
             let key_tokens: Vec<(String, String)> = tokenize(key)
                 .into_iter()
-                .map(|t| (t.raw_base(key).to_string(), t.base))
+                .map(|t| (t.raw_base(key).to_string(), t.base.to_string()))
                 .collect();
             if key_tokens.is_empty() {
                 continue;
@@ -110,7 +112,10 @@ impl Expander {
                 Abbreviation {
                     key: key_tokens,
                     case_sensitive: letters <= 2 && key.chars().any(|c| c.is_alphabetic()),
-                    expansion: tokenize(value),
+                    expansion: tokenize(value)
+                        .into_iter()
+                        .map(|t| (t.base.to_string(), t.stem.to_string(), t.kind))
+                        .collect(),
                 },
             ));
         }
@@ -142,23 +147,32 @@ impl Expander {
                     && if a.case_sensitive {
                         t.raw_base(text) == raw
                     } else {
-                        &t.base == base
+                        t.base == *base
                     }
             })
     }
 
     /// Turns tokens into matchable terms, expanding abbreviations.
     /// `tokens` must come from `tokenize(text)`.
-    pub fn expand(&self, text: &str, mut tokens: Vec<Token>) -> Vec<Term> {
+    pub fn expand(&self, text: &str, tokens: Vec<Token>) -> Vec<Term> {
         let mut terms = Vec::with_capacity(tokens.len() + 8);
-        let mut i = 0;
-        'outer: while i < tokens.len() {
-            let rest = &tokens[i..];
-            let candidates = self
-                .by_first
-                .get(&rest[0].base)
-                .map_or(&[][..], Vec::as_slice);
-            for a in candidates.iter().map(|&j| &self.abbreviations[j]) {
+        // Each abbreviation's expansion as `Word`s, made on its first use in
+        // this text and shared by its later ones.
+        let mut words: Vec<Option<Vec<(Word, Word)>>> = Vec::new();
+        // The abbreviations each word may open, by the address of its text:
+        // every occurrence of a word shares one (see `Word`). The tokens'
+        // words were all made before this loop, alive together, so no two
+        // tokens with different texts share an address.
+        let mut opens: HashMap<usize, &[usize]> = HashMap::default();
+        let mut tokens = tokens.into_iter();
+        'outer: while let Some(first) = tokens.as_slice().first() {
+            let rest = tokens.as_slice();
+            let candidates = *opens.entry(first.base.addr()).or_insert_with(|| {
+                self.by_first
+                    .get(first.base.as_str())
+                    .map_or(&[][..], Vec::as_slice)
+            });
+            for (j, a) in candidates.iter().map(|&j| (j, &self.abbreviations[j])) {
                 if !Self::key_matches(a, text, rest) {
                     continue;
                 }
@@ -167,25 +181,35 @@ impl Expander {
                 let segment = rest[0].segment;
                 let possessive = rest[len - 1].possessive;
                 let heading = rest[0].heading;
-                for (n, e) in a.expansion.iter().enumerate() {
+                if words.is_empty() {
+                    words.resize(self.abbreviations.len(), None);
+                }
+                let made = words[j].get_or_insert_with(|| {
+                    a.expansion
+                        .iter()
+                        .map(|(base, stem, _)| {
+                            (Word::from(base.as_str()), Word::from(stem.as_str()))
+                        })
+                        .collect()
+                });
+                for (n, (e, (base, stem))) in a.expansion.iter().zip(made.iter()).enumerate() {
                     terms.push(Term {
                         span: span.clone(),
                         segment,
-                        base: e.base.clone(),
-                        stem: stem(&e.base),
-                        kind: e.kind,
+                        base: base.clone(),
+                        stem: stem.clone(),
+                        kind: e.2,
                         expanded: true,
                         possessive: possessive && n + 1 == a.expansion.len(),
                         heading,
                     });
                 }
-                i += len;
+                tokens.nth(len - 1);
                 continue 'outer;
             }
-            if tokens[i].kind != TokenKind::Symbol {
-                terms.push(Term::from_token(&mut tokens[i]));
+            if let Some(t) = tokens.next().filter(|t| t.kind != TokenKind::Symbol) {
+                terms.push(Term::from_token(t));
             }
-            i += 1;
         }
         terms
     }
@@ -199,7 +223,7 @@ mod tests {
         let e = Expander::new(abbrevs.iter().copied(), true);
         e.expand(text, tokenize(text))
             .into_iter()
-            .map(|t| (t.base, text[t.span].to_string()))
+            .map(|t| (t.base.to_string(), text[t.span].to_string()))
             .collect()
     }
 

@@ -8,6 +8,8 @@ pub mod lexicon;
 pub mod numbers;
 pub mod pattern;
 pub mod tokenize;
+pub mod word;
 
 pub use expand::Expander;
 pub use tokenize::{Term, Token, TokenKind, tokenize};
+pub use word::Word;

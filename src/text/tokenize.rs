@@ -3,6 +3,8 @@
 //! "was" + "not") and heading labels marked. Knows nothing about rubrics.
 
 use super::fold::{fold_word, stem, strip_possessive};
+use super::word::Word;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// What a token is made of.
@@ -28,7 +30,10 @@ pub struct Token {
     /// possessive: `text[span.start..raw_end]` is "S" for "S's".
     pub raw_end: usize,
     /// Folded (lower-case, accent-free), possessive removed: "lenin" for "Lenin’s".
-    pub base: String,
+    /// Every token of one text with the same folded text shares one [`Word`].
+    pub base: Word,
+    /// Snowball stem of `base` ([`stem`]), shared the same way.
+    pub stem: Word,
     /// Whether the original ended with a possessive `'s` or `'`.
     pub possessive: bool,
     /// Whether the token is part of a heading's label ("Land" in "3. Land",
@@ -449,6 +454,10 @@ fn negative_contraction(raw: &str, folded: &str) -> Option<(usize, String)> {
 /// [`HEADING_MAX_WORDS`] words and one sentence, not a question) is marked
 /// [`Token::heading`].
 pub fn tokenize(text: &str) -> Vec<Token> {
+    WordTable::with(|table| tokenize_with(text, table))
+}
+
+fn tokenize_with(text: &str, table: &mut WordTable) -> Vec<Token> {
     // A token takes at least one character and a separator, so this is
     // rarely outgrown; memory reserved and never written costs nothing.
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 2 + 1);
@@ -490,6 +499,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             &mut segment,
             &mut pending_break,
             &mut chars,
+            table,
         );
         if marker.is_some() || label.is_some() {
             let label_to = label.unwrap_or(line.end);
@@ -526,6 +536,151 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
+/// What a raw word reads as.
+#[derive(Debug, Clone)]
+enum Folded {
+    /// One token: its folded text and stem, whether a possessive came off,
+    /// how many bytes of the raw word are left without it, and its kind.
+    Plain {
+        base: Word,
+        stem: Word,
+        possessive: bool,
+        raw_len: usize,
+        kind: TokenKind,
+    },
+    /// A negative contraction ("wasn't", "cannot"): the word before the
+    /// "not" ("was"), its stem, the byte offset in the raw word where the
+    /// "not" starts, and the "not".
+    Contraction {
+        cut: usize,
+        first: Word,
+        stem: Word,
+        not: Word,
+    },
+}
+
+impl Folded {
+    /// The (first) word's folded text and stem.
+    fn words(self) -> (Word, Word) {
+        match self {
+            Folded::Plain { base, stem, .. } => (base, stem),
+            Folded::Contraction { first, stem, .. } => (first, stem),
+        }
+    }
+}
+
+/// How many raw words each thread remembers: [`read_word`] is the costliest
+/// step of tokenizing, a plan of half a million words may use a few hundred
+/// distinct ones, and a class's plans share most of theirs.
+const WORDS_REMEMBERED: usize = 50_000;
+
+/// The tokens' words, read once per distinct raw word: every occurrence of a
+/// word gets clones of the same [`Word`]s, which later steps may look up by
+/// address. The memory is per thread, as [`Word`]s may not cross threads;
+/// it starts over when it reaches [`WORDS_REMEMBERED`] words.
+struct WordTable {
+    /// Raw words ("Stalin's") as read.
+    folded: HashMap<Box<str>, Folded>,
+    /// Folded words ("stalin") and their stems, so that "Stalin" and
+    /// "STALIN" share one `Word`.
+    words: HashMap<Box<str>, (Word, Word)>,
+}
+
+impl WordTable {
+    /// Runs `f` with this thread's table.
+    fn with<R>(f: impl FnOnce(&mut WordTable) -> R) -> R {
+        thread_local! {
+            static TABLE: std::cell::RefCell<WordTable> = std::cell::RefCell::new(WordTable {
+                folded: HashMap::default(),
+                words: HashMap::default(),
+            });
+        }
+        TABLE.with(|t| f(&mut t.borrow_mut()))
+    }
+
+    /// `raw` read as a word ([`read_word`]), or as a symbol.
+    fn get(&mut self, raw: &str, kind: TokenKind) -> Folded {
+        // A clone is a few counts: cheaper than looking `raw` up twice.
+        if let Some(folded) = self.folded.get(raw) {
+            return folded.clone();
+        }
+        if self.folded.len() >= WORDS_REMEMBERED {
+            self.folded.clear();
+            self.words.clear();
+        }
+        let words = &mut self.words;
+        let mut words = |base: String| -> (Word, Word) {
+            if let Some(w) = words.get(base.as_str()) {
+                return w.clone();
+            }
+            let stemmed = stem(&base);
+            let base = Word::from(base);
+            // Most short words are their own stem: one text for both.
+            let stemmed = if base == stemmed {
+                base.clone()
+            } else {
+                Word::from(stemmed)
+            };
+            words.insert(base.as_str().into(), (base.clone(), stemmed.clone()));
+            (base, stemmed)
+        };
+        let folded = if kind == TokenKind::Symbol {
+            let (base, stem) = words(raw.to_string());
+            Folded::Plain {
+                base,
+                stem,
+                possessive: false,
+                raw_len: raw.len(),
+                kind,
+            }
+        } else {
+            read_word(raw, words)
+        };
+        self.folded.insert(raw.into(), folded.clone());
+        folded
+    }
+}
+
+/// How one raw word reads: folded, with a contraction split or a
+/// possessive taken off. `words` gives a folded word's [`Word`]s.
+fn read_word(raw: &str, mut words: impl FnMut(String) -> (Word, Word)) -> Folded {
+    let folded = fold_word(raw);
+    // "wasn't" → "was" + "not"; "cannot" → "can" + "not".
+    if let Some((cut, first)) = negative_contraction(raw, &folded).filter(|(cut, _)| *cut > 0) {
+        let (first, stem) = words(first);
+        return Folded::Contraction {
+            cut,
+            first,
+            stem,
+            not: words("not".to_string()).0,
+        };
+    }
+    let (base, possessive) = strip_possessive(folded);
+    let raw_len = if possessive {
+        raw.trim_end_matches(['s', 'S'])
+            .trim_end_matches(is_apostrophe)
+            .len()
+    } else {
+        raw.len()
+    };
+    let kind = if base
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        TokenKind::Number
+    } else {
+        TokenKind::Word
+    };
+    let (base, stem) = words(base);
+    Folded::Plain {
+        base,
+        stem,
+        possessive,
+        raw_len,
+        kind,
+    }
+}
+
 /// The tokens of one line (without its bullet), with sentence breaks.
 fn tokenize_line(
     text: &str,
@@ -534,6 +689,7 @@ fn tokenize_line(
     segment: &mut usize,
     pending_break: &mut bool,
     chars: &mut Vec<(usize, char)>,
+    table: &mut WordTable,
 ) {
     chars.clear();
     // A line has at most as many characters as bytes: reserved at once, a
@@ -556,12 +712,13 @@ fn tokenize_line(
             ..t
         });
     };
-    let word = |span: Range<usize>, base: String, kind: TokenKind| Token {
+    let word = |span: Range<usize>, base: Word, stem: Word, kind: TokenKind| Token {
         raw_end: span.end,
         span,
         kind,
         segment: 0,
         base,
+        stem,
         possessive: false,
         heading: false,
     };
@@ -596,47 +753,37 @@ fn tokenize_line(
             }
             let end = if j < n { chars[j].0 } else { range.end };
             let raw = &text[start..end];
-            let folded = fold_word(raw);
-            // "wasn't" → "was" + "not"; "cannot" → "can" + "not".
-            if let Some((cut, first)) =
-                negative_contraction(raw, &folded).filter(|(cut, _)| *cut > 0)
-            {
-                let t = word(start..start + cut, first, TokenKind::Word);
-                push(tokens, pending_break, t);
-                let t = word(start + cut..end, "not".to_string(), TokenKind::Word);
-                push(tokens, pending_break, t);
-                i = j;
-                continue;
-            }
-            let (base, possessive) = strip_possessive(folded);
-            let raw_end = if possessive {
-                start
-                    + raw
-                        .trim_end_matches(['s', 'S'])
-                        .trim_end_matches(is_apostrophe)
-                        .len()
-            } else {
-                end
-            };
-            let kind = if base
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-            {
-                TokenKind::Number
-            } else {
-                TokenKind::Word
-            };
-            let t = Token {
-                raw_end,
-                possessive,
-                ..word(start..end, base, kind)
+            let t = match table.get(raw, TokenKind::Word) {
+                Folded::Contraction {
+                    cut,
+                    first,
+                    stem,
+                    not,
+                } => {
+                    let t = word(start..start + cut, first, stem, TokenKind::Word);
+                    push(tokens, pending_break, t);
+                    word(start + cut..end, not.clone(), not, TokenKind::Word)
+                }
+                Folded::Plain {
+                    base,
+                    stem,
+                    possessive,
+                    raw_len,
+                    kind,
+                } => Token {
+                    raw_end: start + raw_len,
+                    possessive,
+                    ..word(start..end, base, stem, kind)
+                },
             };
             push(tokens, pending_break, t);
             i = j;
             continue;
         }
         if is_symbol(c) {
-            let t = word(pos..pos + c.len_utf8(), c.to_string(), TokenKind::Symbol);
+            let span = pos..pos + c.len_utf8();
+            let (base, stem) = table.get(&text[span.clone()], TokenKind::Symbol).words();
+            let t = word(span, base, stem, TokenKind::Symbol);
             push(tokens, pending_break, t);
             i += 1;
             continue;
@@ -694,9 +841,9 @@ pub struct Term {
     pub span: Range<usize>,
     pub segment: usize,
     /// Folded surface form without possessive ("lenin").
-    pub base: String,
+    pub base: Word,
     /// Snowball stem of `base`.
-    pub stem: String,
+    pub stem: Word,
     pub kind: TokenKind,
     /// Whether this term came from expanding an abbreviation or shorthand.
     pub expanded: bool,
@@ -707,13 +854,13 @@ pub struct Term {
 }
 
 impl Term {
-    /// Makes a term of a token, taking its folded text.
-    pub fn from_token(t: &mut Token) -> Term {
+    /// Makes a term of a token, with its folded text and stem.
+    pub fn from_token(t: Token) -> Term {
         Term {
-            span: t.span.clone(),
+            span: t.span,
             segment: t.segment,
-            stem: stem(&t.base),
-            base: std::mem::take(&mut t.base),
+            stem: t.stem,
+            base: t.base,
             kind: t.kind,
             expanded: false,
             possessive: t.possessive,
@@ -729,7 +876,7 @@ mod tests {
     fn bases(text: &str) -> Vec<(String, usize)> {
         tokenize(text)
             .into_iter()
-            .map(|t| (t.base, t.segment))
+            .map(|t| (t.base.into(), t.segment))
             .collect()
     }
 
@@ -765,6 +912,49 @@ mod tests {
             let got: Vec<(usize, usize)> = lines(&text).iter().map(|l| (l.start, l.end)).collect();
             proptest::prop_assert_eq!(got, lines_by_chars(&text));
         }
+
+        /// A word read from the thread's table reads as it did when it was
+        /// first met: tokenizing with a full table, and again with an empty
+        /// one, gives the same tokens, each with its base's stem.
+        #[test]
+        fn remembered_words_read_as_fresh_ones(
+            text in "([aSsnN't\u{2019}`\u{e9}\u{c9}0-9.,&+/ \\n]|wasn't|cannot|dont|Lenin's|kulaks'|\u{2019}s){0,24}"
+        ) {
+            let remembered = tokenize(&text);
+            WordTable::with(|t| {
+                t.folded.clear();
+                t.words.clear();
+            });
+            let fresh = tokenize(&text);
+            proptest::prop_assert_eq!(&remembered, &fresh);
+            for t in &fresh {
+                let expected = stem(&t.base);
+                proptest::prop_assert_eq!(&*t.stem, expected.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn every_occurrence_of_a_word_shares_one_word() {
+        let text =
+            "Stalin's rise: Stalin, STALIN and stalin. Trotsky wasn't ready; Bukharin wasn't.";
+        let toks = tokenize(text);
+        let addrs = |base: &str| -> Vec<usize> {
+            toks.iter()
+                .filter(|t| t.base == base)
+                .map(|t| t.base.addr())
+                .collect()
+        };
+        for (word, n) in [("stalin", 4), ("was", 2), ("not", 2)] {
+            let a = addrs(word);
+            assert_eq!(a.len(), n, "{word}");
+            assert!(a.iter().all(|&x| x == a[0]), "{word}: {a:?}");
+        }
+        // "rise" stems to itself and shares its text with its stem.
+        let rise = toks.iter().find(|t| t.base == "rise").expect("rise");
+        assert_eq!(rise.stem.addr(), rise.base.addr());
+        assert!(toks[0].possessive);
+        assert_eq!(toks[0].raw_base(text), "Stalin");
     }
 
     #[test]
@@ -938,7 +1128,7 @@ mod tests {
     fn bullets_and_list_numbers_are_not_words() {
         let bases: Vec<String> = tokenize("3. Land\n(b) War\n• Terror\n## Ideas\n1917. Tsar")
             .into_iter()
-            .map(|t| t.base)
+            .map(|t| t.base.into())
             .collect();
         assert_eq!(bases, ["land", "war", "terror", "ideas", "1917", "tsar"]);
     }
@@ -949,7 +1139,7 @@ mod tests {
             tokenize(text)
                 .into_iter()
                 .filter(|t| t.heading)
-                .map(|t| t.base)
+                .map(|t| t.base.into())
                 .collect()
         };
         assert_eq!(heading("3. Land"), ["land"]);
