@@ -674,8 +674,15 @@ impl Grader {
 
         let mut per_factor: Vec<(Vec<Match>, Vec<usize>)> =
             vec![(Vec::new(), Vec::new()); self.factors.len()];
-        for (c, _) in cands.iter().zip(&alive).filter(|(_, a)| **a) {
-            per_factor[c.factor].0.push(c.m.clone());
+        // Credited matches are moved, not copied: after this only the
+        // candidates `taken` out (never alive) are read again, for `rejected`.
+        for (c, _) in cands.iter_mut().zip(&alive).filter(|(_, a)| **a) {
+            let m = Match {
+                text: std::mem::take(&mut c.m.text),
+                source: std::mem::take(&mut c.m.source),
+                ..c.m
+            };
+            per_factor[c.factor].0.push(m);
             per_factor[c.factor].1.push(c.segment);
         }
         let mut figures = sense::SegmentFigures::new(text, &index);
