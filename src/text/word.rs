@@ -11,12 +11,16 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 /// Shared, immutable folded text. Compares, hashes and prints as its text.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Word(Rc<str>);
+///
+/// One pointer wide (an `Rc<str>` is two): a plan of half a million words
+/// writes a token and a term for each, each holding two `Word`s, and that
+/// writing is a fair part of reading a long plan.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Word(Rc<Box<str>>);
 
 impl Word {
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.0[..]
     }
 
     /// Where the text lives: the same for every clone of one `Word`, so a
@@ -31,85 +35,85 @@ impl Deref for Word {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Word {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Word {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl From<&str> for Word {
     fn from(s: &str) -> Word {
-        Word(Rc::from(s))
+        Word(Rc::new(Box::from(s)))
     }
 }
 
 impl From<String> for Word {
     fn from(s: String) -> Word {
-        Word(Rc::from(s))
+        Word(Rc::new(s.into_boxed_str()))
     }
 }
 
 impl From<Word> for String {
     fn from(w: Word) -> String {
-        w.0.to_string()
+        w.as_str().to_string()
     }
 }
 
 impl PartialEq<str> for Word {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Word {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Word {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Word> for str {
     fn eq(&self, other: &Word) -> bool {
-        self == &*other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Word> for &str {
     fn eq(&self, other: &Word) -> bool {
-        *self == &*other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Word> for String {
     fn eq(&self, other: &Word) -> bool {
-        **self == *other.0
+        self.as_str() == other.as_str()
     }
 }
 
 impl fmt::Debug for Word {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Word {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
@@ -130,6 +134,11 @@ mod tests {
         map.insert(w.clone(), 7);
         assert_eq!(map.get("lenin"), Some(&7));
         assert_eq!(map.get("stalin"), None);
+    }
+
+    #[test]
+    fn a_word_is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<Word>(), std::mem::size_of::<usize>());
     }
 
     #[test]
