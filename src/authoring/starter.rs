@@ -442,7 +442,7 @@ fn specific_word(detail: &str, skip: impl Fn(&str) -> bool) -> Option<String> {
 fn phrase_run(phrase: &str) -> Vec<String> {
     tokenize(phrase)
         .iter()
-        .map(|t| crate::text::fold::stem(&t.base))
+        .map(|t| t.stem.to_string())
         .filter(|w| !is_stopword(w))
         .collect()
 }
@@ -452,7 +452,7 @@ fn phrase_run(phrase: &str) -> Vec<String> {
 fn phrase_key(phrase: &str) -> Vec<String> {
     let mut key: Vec<String> = tokenize(phrase)
         .iter()
-        .map(|t| crate::text::fold::stem(&t.base))
+        .map(|t| t.stem.to_string())
         .filter(|w| !is_stopword(w))
         .collect();
     key.sort();

@@ -279,7 +279,7 @@ impl Generic {
         let mut stems: HashSet<String> = HashSet::new();
         let mut add = |text: &str| {
             for t in tokenize(text) {
-                stems.insert(crate::text::fold::stem(&t.base));
+                stems.insert(t.stem.to_string());
             }
         };
         for cue in crate::grade::JUDGEMENT_CUES {
@@ -1096,7 +1096,7 @@ fn with_candidates(fi: usize, f: &Factor, plans: &[Plan], generic: &Generic) -> 
         }
         let phrase_stems: HashSet<String> = tokenize(&phrase.text)
             .iter()
-            .map(|t| crate::text::fold::stem(&t.base))
+            .map(|t| t.stem.to_string())
             .collect();
         let banned: HashSet<&str> = wrong
             .iter()

@@ -178,7 +178,7 @@ impl PlanIndex {
         let not_id = interner.get("not");
         // What each distinct word gives, looked up on its first occurrence:
         // its rubric stem, whether it is "never", and its misspellings
-        // (`typos[k]`). Keyed by where the word's text lives: the tokenizer
+        // (`word_typos[k]`). Keyed by where the word's text lives: the tokenizer
         // gives every occurrence of a word the same `Word`, and all of them
         // live as long as `terms`, so an address names one text here.
         let mut words: HashMap<usize, (Option<u32>, bool, usize)> = HashMap::default();
